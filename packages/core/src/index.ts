@@ -1,0 +1,27 @@
+/**
+ * @switchyard/core: the Gateway API and kgateway route delegation, compiled into an immutable
+ * route table and resolved request by request. Pure: no I/O, no Node modules, no clocks.
+ *
+ * @example
+ * ```ts
+ * import { compile, resolve } from '@switchyard/core';
+ * const { table, statuses } = compile(objectsFromYaml);
+ * const decision = resolve(table, { method: 'GET', host: 'api.example.com', path: '/banking/accounts' });
+ * if (decision.kind === 'forward') console.log(decision.backends, decision.upstream.path);
+ * ```
+ */
+export type * from './api/objects.js';
+export type * from './api/normalized.js';
+export type * from './decision.js';
+export type * from './status.js';
+export type * from './table.js';
+export type { Regex } from './match/regex.js';
+export {
+  GATEWAY_GROUP,
+  KGATEWAY_GROUP,
+  DELEGATION_GROUP,
+  DELEGATION_LABEL,
+  INHERIT_PARENT_MATCHER_ANNOTATION,
+  ROUTE_WEIGHT_ANNOTATION,
+  INHERITED_POLICY_PRIORITY_ANNOTATION,
+} from './api/objects.js';

@@ -1,0 +1,3 @@
+import { defineSwitchyardConfig } from '../../tsup.shared.js';
+
+export default defineSwitchyardConfig({ platform: 'neutral' });
