@@ -25,3 +25,16 @@ export {
   ROUTE_WEIGHT_ANNOTATION,
   INHERITED_POLICY_PRIORITY_ANNOTATION,
 } from './api/objects.js';
+
+export { compile } from './compile/compile.js';
+export type { CompileOptions, CompileResult } from './compile/compile.js';
+export { normalize } from './api/normalize.js';
+export { parseDuration } from './api/duration.js';
+export { resolve } from './resolve.js';
+export { explain } from './explain.js';
+export type { Explanation, TraceStep } from './explain.js';
+export { formatTable } from './format.js';
+export { normalizeRequestPath } from './match/normalize-path.js';
+export { applyHeaderModifier } from './decide/headers.js';
+export { corsPreflight, corsResponseHeaders } from './decide/cors.js';
+export { pickBackend } from './decide/pick.js';

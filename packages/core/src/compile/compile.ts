@@ -1,0 +1,146 @@
+/**
+ * `compile`: Kubernetes objects in, an immutable route table and statuses out. Stages, each in
+ * its own file: normalise (api/) → listeners → attach → flatten/delegate → precedence → index
+ * (match/) → freeze. Invalid input never throws: it becomes a status condition or a diagnostic.
+ */
+import type { NormalizedGateway, ObjectKey } from '../api/normalized.js';
+import { normalize } from '../api/normalize.js';
+import type { RouteRef } from '../decision.js';
+import { buildListenerIndex } from '../match/build-index.js';
+import { compileMatch } from '../match/compile-match.js';
+import type { Diagnostic, GatewayStatus, RouteStatus } from '../status.js';
+import type { FlatRoute, RouteTable, TableListener } from '../table.js';
+import { attachToGateway, isGatewayRef } from './attach.js';
+import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
+import { flattenRoute } from './flatten.js';
+import { deepFreeze } from './freeze.js';
+import { evaluateListeners, renderGatewayStatus, type ListenerState } from './listeners.js';
+import { comparePrecedence } from './precedence.js';
+import { StatusBook, statusParentRef } from './status-book.js';
+
+export type { CompileOptions } from './env.js';
+
+export interface CompileResult {
+  /** The route table of the selected Gateway. */
+  readonly table: RouteTable;
+  /** One entry per HTTPRoute that any parent (Gateway or delegating route) evaluated. */
+  readonly statuses: readonly RouteStatus[];
+  /** Every Gateway, with listener statuses and attached route counts. */
+  readonly gateways: readonly GatewayStatus[];
+  /** Problems that belong to no route status: unparsable objects, unknown kinds, unknown parents. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface Served {
+  readonly candidates: readonly Candidate[];
+  readonly hostnames: readonly string[];
+  readonly routeKey: string;
+}
+
+/**
+ * Compiles Gateway API objects (and kgateway Backends) into a route table for one Gateway.
+ *
+ * @example
+ * ```ts
+ * const { table, statuses, diagnostics } = compile(objects, { gateway: { namespace: 'kgateway-system', name: 'http' } });
+ * ```
+ */
+export function compile(input: readonly unknown[], options: CompileOptions = {}): CompileResult {
+  const { objects, diagnostics } = normalize(input);
+  const book = new StatusBook();
+  const env = new CompileEnv(objects, book, options, diagnostics);
+  const listenerStates = new Map<NormalizedGateway, ListenerState[]>();
+  for (const gateway of objects.gateways) listenerStates.set(gateway, evaluateListeners(gateway, objects));
+  const served = new Map<ListenerState, Served[]>();
+
+  for (const route of objects.routes) {
+    for (const ref of route.parentRefs.filter(isGatewayRef)) {
+      const gateway = objects.gateways.find((g) => g.namespace === ref.namespace && g.name === ref.name);
+      if (!gateway) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'unknown-parent',
+          message: `HTTPRoute ${route.key}: parent Gateway ${ref.namespace}/${ref.name} is not among the objects`,
+          object: { kind: 'HTTPRoute', namespace: route.namespace, name: route.name },
+        });
+        continue;
+      }
+      const parentRef = statusParentRef(ref);
+      const attached = attachToGateway(route, ref, listenerStates.get(gateway)!, objects);
+      if (!attached.ok) {
+        book.reject(route, parentRef, attached.reason, attached.message);
+        continue;
+      }
+      const candidates = flattenRoute(route, { parentRef, depth: 0, ancestors: [route.key], links: [] }, env);
+      if (!book.isAccepted(route, parentRef)) continue;
+      for (const { state, hostnames } of attached.listeners) {
+        state.attached.add(route.key);
+        const list = served.get(state) ?? [];
+        if (!list.some((s) => s.routeKey === route.key)) list.push({ candidates, hostnames, routeKey: route.key });
+        served.set(state, list);
+      }
+    }
+  }
+
+  const gateway = selectGateway(objects.gateways, options.gateway, diagnostics);
+  const listeners = gateway ? listenerStates.get(gateway)!.filter((s) => s.serving) : [];
+  const table: RouteTable = deepFreeze({
+    ...(gateway ? { gateway: { namespace: gateway.namespace, name: gateway.name } } : {}),
+    listeners: listeners.map((state) => buildListener(state, served.get(state) ?? [])),
+  });
+  const gateways = objects.gateways.map((g) => renderGatewayStatus(g, listenerStates.get(g)!));
+  return { table, statuses: book.render(), gateways, diagnostics };
+}
+
+function buildListener(state: ListenerState, served: readonly Served[]): TableListener {
+  const entries = served.flatMap(({ candidates, hostnames }) => candidates.map((candidate) => ({ candidate, hostnames })));
+  entries.sort((a, b) => comparePrecedence(a.candidate, b.candidate));
+  const routes: FlatRoute[] = entries.map(({ candidate, hostnames }, rank) => ({
+    rank,
+    hostnames,
+    match: compileMatch(candidate.match),
+    guards: candidate.guards.map(compileMatch),
+    action: candidate.action,
+    chain: candidate.links.map(routeRef),
+    weight: candidate.weight,
+  }));
+  const { listener } = state;
+  return {
+    name: listener.name,
+    port: listener.port,
+    protocol: listener.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP',
+    ...(listener.hostname !== undefined ? { hostname: listener.hostname } : {}),
+    certificateRefs: (listener.tls?.certificateRefs ?? []).map(({ namespace, name }) => ({ namespace, name })),
+    routes,
+    index: buildListenerIndex(routes),
+  };
+}
+
+function routeRef(link: Link): RouteRef {
+  return {
+    namespace: link.route.namespace,
+    name: link.route.name,
+    ruleIndex: link.rule.index,
+    matchIndex: link.matchIndex,
+    ...(link.rule.name !== undefined ? { ruleName: link.rule.name } : {}),
+  };
+}
+
+function selectGateway(
+  gateways: readonly NormalizedGateway[],
+  wanted: ObjectKey | undefined,
+  diagnostics: Diagnostic[],
+): NormalizedGateway | undefined {
+  if (wanted) {
+    const found = gateways.find((g) => g.namespace === wanted.namespace && g.name === wanted.name);
+    if (!found) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'unknown-gateway',
+        message: `Gateway ${wanted.namespace}/${wanted.name} is not among the objects; the table is empty`,
+      });
+    }
+    return found;
+  }
+  return gateways[0];
+}

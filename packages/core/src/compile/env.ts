@@ -1,0 +1,133 @@
+/** Shared state of one `compile` run: the objects, lookups over them, and the status book. */
+import type {
+  NormalizedMatch,
+  NormalizedObjects,
+  NormalizedRoute,
+  NormalizedRule,
+} from '../api/normalized.js';
+import { DELEGATION_LABEL, INHERITED_POLICY_PRIORITY_ANNOTATION, ROUTE_WEIGHT_ANNOTATION } from '../api/objects.js';
+import type { Diagnostic } from '../status.js';
+import type { RouteAction } from '../table.js';
+import { ruleAction, rulePolicy, type RuleAction, type RulePolicy } from './actions.js';
+import type { StatusBook } from './status-book.js';
+
+export interface CompileOptions {
+  /** The Gateway the table serves; default: the only Gateway, else the first by namespace/name. */
+  readonly gateway?: { readonly namespace: string; readonly name: string };
+  /** Sort by the `kgateway.dev/route-weight` annotation first (delegation rule 19). Default off. */
+  readonly routeWeight?: boolean;
+  /** Delegation hops allowed below the route attached to the Gateway (rule 14). Default 16. */
+  readonly maxDelegationDepth?: number;
+}
+
+/** One step of a delegation chain: a match of a rule of a route. */
+export interface Link {
+  readonly route: NormalizedRoute;
+  readonly rule: NormalizedRule;
+  readonly matchIndex: number;
+}
+
+/** A flattened match before hostnames and ranks are assigned. */
+export interface Candidate {
+  readonly match: NormalizedMatch;
+  readonly guards: readonly NormalizedMatch[];
+  readonly action: RouteAction;
+  readonly links: readonly Link[];
+  readonly weight: number;
+}
+
+export class CompileEnv {
+  readonly maxDepth: number;
+  private readonly byNamespace = new Map<string, NormalizedRoute[]>();
+  private readonly byLabel = new Map<string, NormalizedRoute[]>();
+  private readonly byKey = new Map<string, NormalizedRoute>();
+  private readonly actions = new Map<NormalizedRule, RuleAction>();
+  private readonly policies = new Map<NormalizedRule, RulePolicy>();
+  private readonly weights = new Map<NormalizedRoute, number>();
+
+  constructor(
+    readonly objects: NormalizedObjects,
+    readonly book: StatusBook,
+    readonly options: CompileOptions,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    this.maxDepth = options.maxDelegationDepth ?? 16;
+    for (const route of objects.routes) {
+      this.byKey.set(route.key, route);
+      push(this.byNamespace, route.namespace, route);
+      const label = route.labels[DELEGATION_LABEL];
+      if (label !== undefined) push(this.byLabel, label, route);
+    }
+  }
+
+  route(namespace: string, name: string): NormalizedRoute | undefined {
+    return this.byKey.get(`${namespace}/${name}`);
+  }
+
+  routesIn(namespace: string): readonly NormalizedRoute[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  routesLabelled(value: string): readonly NormalizedRoute[] {
+    return this.byLabel.get(value) ?? [];
+  }
+
+  action(route: NormalizedRoute, rule: NormalizedRule): RuleAction {
+    let action = this.actions.get(rule);
+    if (!action) this.actions.set(rule, (action = ruleAction(route, rule, this.objects)));
+    return action;
+  }
+
+  policy(route: NormalizedRoute, rule: NormalizedRule): RulePolicy {
+    let policy = this.policies.get(rule);
+    if (!policy) this.policies.set(rule, (policy = rulePolicy(route, rule, this.objects)));
+    return policy;
+  }
+
+  /** Rule 19: the owning route's weight, 0 when the option is off; unparsable values are reported. */
+  weight(route: NormalizedRoute): number {
+    if (!this.options.routeWeight) return 0;
+    let weight = this.weights.get(route);
+    if (weight === undefined) {
+      const text = route.annotations[ROUTE_WEIGHT_ANNOTATION];
+      weight = text === undefined ? 0 : Number(text.trim());
+      if (!Number.isSafeInteger(weight) || text?.trim() === '') {
+        this.warn(route, `metadata.annotations[${ROUTE_WEIGHT_ANNOTATION}]`, 'invalid-route-weight', `"${text}" is not an integer; using 0`);
+        weight = 0;
+      }
+      this.weights.set(route, weight);
+    }
+    return weight;
+  }
+
+  /** Rule 20: whether the route's delegating rules win over their children's policies. */
+  prefersParent(route: NormalizedRoute): boolean {
+    const value = route.annotations[INHERITED_POLICY_PRIORITY_ANNOTATION];
+    if (value === undefined || value === 'ShallowMergePreferChild') return false;
+    if (value === 'ShallowMergePreferParent') return true;
+    this.warn(
+      route,
+      `metadata.annotations[${INHERITED_POLICY_PRIORITY_ANNOTATION}]`,
+      'invalid-policy-priority',
+      `"${value}" is not ShallowMergePreferParent or ShallowMergePreferChild; the child's values win`,
+    );
+    return false;
+  }
+
+  private warn(route: NormalizedRoute, path: string, code: string, message: string) {
+    if (this.diagnostics.some((d) => d.code === code && d.object?.name === route.name && d.object.namespace === route.namespace)) return;
+    this.diagnostics.push({
+      severity: 'warning',
+      code,
+      message: `HTTPRoute ${route.key}: ${path}: ${message}`,
+      object: { kind: 'HTTPRoute', namespace: route.namespace, name: route.name },
+      path,
+    });
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
