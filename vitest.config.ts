@@ -11,6 +11,8 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // One time budget for every fast-check property (ms); 1,000 runs each fit well inside it here.
+    env: { FC_TIME_BUDGET_MS: process.env.FC_TIME_BUDGET_MS ?? '15000' },
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
   },
 });

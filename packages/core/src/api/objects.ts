@@ -1,7 +1,7 @@
 /**
  * The Kubernetes objects Switchyard reads, as a user writes them in YAML or as an API server
  * returns them. Every field is optional where the API lets it be omitted; defaults are applied by
- * `normalize` (see `defaults.ts`), never by consumers of these types.
+ * `normalize` (`normalize-*.ts`), never by consumers of these types.
  *
  * Groups and versions understood:
  * - `gateway.networking.k8s.io/v1`: Gateway, HTTPRoute, ReferenceGrant (also `v1beta1`)

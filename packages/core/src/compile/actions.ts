@@ -50,7 +50,11 @@ interface FilterSet {
   extensionRefs: string[];
 }
 
-export function rulePolicy(route: NormalizedRoute, rule: NormalizedRule, objects: NormalizedObjects): RulePolicy {
+export function rulePolicy(
+  route: NormalizedRoute,
+  rule: NormalizedRule,
+  objects: NormalizedObjects,
+): RulePolicy {
   const filters = collectFilters(route, rule.filters, objects, []);
   return withoutUndefined({
     requestHeaders: filters.requestHeaders,
@@ -63,12 +67,19 @@ export function rulePolicy(route: NormalizedRoute, rule: NormalizedRule, objects
   });
 }
 
-export function ruleAction(route: NormalizedRoute, rule: NormalizedRule, objects: NormalizedObjects): RuleAction {
+export function ruleAction(
+  route: NormalizedRoute,
+  rule: NormalizedRule,
+  objects: NormalizedObjects,
+): RuleAction {
   const problems: RefProblem[] = [];
   const filters = collectFilters(route, rule.filters, objects, problems);
   if (filters.extensionRefs.length > 0) {
     for (const ref of filters.extensionRefs) {
-      problems.push({ reason: 'InvalidKind', message: `ExtensionRef ${ref}: custom filters are not supported` });
+      problems.push({
+        reason: 'InvalidKind',
+        message: `ExtensionRef ${ref}: custom filters are not supported`,
+      });
     }
     return { action: respond(500, 'unsupported filter'), problems };
   }
@@ -88,14 +99,26 @@ export function ruleAction(route: NormalizedRoute, rule: NormalizedRule, objects
     if (ref.weight === 0) continue;
     const own = collectFilters(route, ref.filters, objects, problems);
     const resolved = resolveBackendTarget(route, ref, objects);
-    const base = { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name, weight: ref.weight };
+    const base = {
+      group: ref.group,
+      kind: ref.kind,
+      namespace: ref.namespace,
+      name: ref.name,
+      weight: ref.weight,
+    };
     if (!resolved.ok) {
       problems.push({ reason: resolved.reason, message: resolved.message });
-      backends.push({ ...base, port: ref.port ?? 0, invalid: { status: 500, reason: 'invalid backend' } });
+      backends.push({
+        ...base,
+        port: ref.port ?? 0,
+        invalid: { status: 500, reason: 'invalid backend' },
+      });
       continue;
     }
     const invalid =
-      own.extensionRefs.length > 0 ? { invalid: { status: 500, reason: 'unsupported filter' } } : {};
+      own.extensionRefs.length > 0
+        ? { invalid: { status: 500, reason: 'unsupported filter' } }
+        : {};
     backends.push(
       withoutUndefined({
         ...base,
@@ -108,8 +131,10 @@ export function ruleAction(route: NormalizedRoute, rule: NormalizedRule, objects
       }),
     );
   }
-  if (backends.length === 0) return { action: respond(500, 'all backends have weight 0'), problems };
-  if (backends.every((b) => b.invalid)) return { action: respond(500, 'invalid backend'), problems };
+  if (backends.length === 0)
+    return { action: respond(500, 'all backends have weight 0'), problems };
+  if (backends.every((b) => b.invalid))
+    return { action: respond(500, 'invalid backend'), problems };
   const action = withoutUndefined({
     kind: 'forward' as const,
     backends,
@@ -185,7 +210,9 @@ function timeoutsOf(rule: NormalizedRule): Timeouts | undefined {
 }
 
 /** Drops keys whose value is undefined, as `exactOptionalPropertyTypes` requires. */
-export function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+export function withoutUndefined<T extends object>(
+  value: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 

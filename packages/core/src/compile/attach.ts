@@ -39,7 +39,11 @@ export function attachToGateway(
       (ref.port === undefined || listener.port === ref.port),
   );
   if (selected.length === 0) {
-    return { ok: false, reason: 'NoMatchingParent', message: `No listener matches ${describeRef(ref)}` };
+    return {
+      ok: false,
+      reason: 'NoMatchingParent',
+      message: `No listener matches ${describeRef(ref)}`,
+    };
   }
   const admitting = selected.filter((state) => admits(state, route, objects));
   if (admitting.length === 0) {

@@ -3,7 +3,11 @@
  * Backends, checked for kind, ReferenceGrant and existence, in that order so that a message
  * for a reference that is not permitted never reveals whether the target exists (RG-5).
  */
-import type { NormalizedBackendObjectRef, NormalizedObjects, NormalizedRoute } from '../api/normalized.js';
+import type {
+  NormalizedBackendObjectRef,
+  NormalizedObjects,
+  NormalizedRoute,
+} from '../api/normalized.js';
 import { GATEWAY_GROUP, KGATEWAY_GROUP } from '../api/objects.js';
 import type { StaticAddress } from '../decision.js';
 import { grantAllows } from './grants.js';
@@ -48,22 +52,40 @@ export function resolveBackendTarget(
   const key = `${ref.namespace}/${ref.name}`;
   if (isService) {
     const service = objects.services.get(key);
-    if (!service) return { ok: false, reason: 'BackendNotFound', message: `${described}: Service not found` };
+    if (!service)
+      return { ok: false, reason: 'BackendNotFound', message: `${described}: Service not found` };
     if (service.type === 'ExternalName') {
-      return { ok: false, reason: 'BackendNotFound', message: `${described}: ExternalName Services are not supported` };
+      return {
+        ok: false,
+        reason: 'BackendNotFound',
+        message: `${described}: ExternalName Services are not supported`,
+      };
     }
     const port = service.ports.find((p) => p.port === ref.port);
     if (!port || ref.port === undefined) {
-      return { ok: false, reason: 'BackendNotFound', message: `${described}: the Service has no such port` };
+      return {
+        ok: false,
+        reason: 'BackendNotFound',
+        message: `${described}: the Service has no such port`,
+      };
     }
-    return { ok: true, target: { port: port.port, ...(port.appProtocol ? { appProtocol: port.appProtocol } : {}) } };
+    return {
+      ok: true,
+      target: { port: port.port, ...(port.appProtocol ? { appProtocol: port.appProtocol } : {}) },
+    };
   }
   const backend = objects.backends.get(key);
   if (!backend || backend.hosts.length === 0) {
-    return { ok: false, reason: 'BackendNotFound', message: `${described}: Backend not found or has no static hosts` };
+    return {
+      ok: false,
+      reason: 'BackendNotFound',
+      message: `${described}: Backend not found or has no static hosts`,
+    };
   }
   const port = ref.port ?? backend.hosts[0]!.port;
-  const tls = port === 443 || (backend.appProtocol !== undefined && TLS_APP_PROTOCOLS.has(backend.appProtocol));
+  const tls =
+    port === 443 ||
+    (backend.appProtocol !== undefined && TLS_APP_PROTOCOLS.has(backend.appProtocol));
   return {
     ok: true,
     target: {

@@ -50,12 +50,15 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
   const book = new StatusBook();
   const env = new CompileEnv(objects, book, options, diagnostics);
   const listenerStates = new Map<NormalizedGateway, ListenerState[]>();
-  for (const gateway of objects.gateways) listenerStates.set(gateway, evaluateListeners(gateway, objects));
+  for (const gateway of objects.gateways)
+    listenerStates.set(gateway, evaluateListeners(gateway, objects));
   const served = new Map<ListenerState, Served[]>();
 
   for (const route of objects.routes) {
     for (const ref of route.parentRefs.filter(isGatewayRef)) {
-      const gateway = objects.gateways.find((g) => g.namespace === ref.namespace && g.name === ref.name);
+      const gateway = objects.gateways.find(
+        (g) => g.namespace === ref.namespace && g.name === ref.name,
+      );
       if (!gateway) {
         diagnostics.push({
           severity: 'warning',
@@ -71,12 +74,17 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
         book.reject(route, parentRef, attached.reason, attached.message);
         continue;
       }
-      const candidates = flattenRoute(route, { parentRef, depth: 0, ancestors: [route.key], links: [] }, env);
+      const candidates = flattenRoute(
+        route,
+        { parentRef, depth: 0, ancestors: [route.key], links: [] },
+        env,
+      );
       if (!book.isAccepted(route, parentRef)) continue;
       for (const { state, hostnames } of attached.listeners) {
         state.attached.add(route.key);
         const list = served.get(state) ?? [];
-        if (!list.some((s) => s.routeKey === route.key)) list.push({ candidates, hostnames, routeKey: route.key });
+        if (!list.some((s) => s.routeKey === route.key))
+          list.push({ candidates, hostnames, routeKey: route.key });
         served.set(state, list);
       }
     }
@@ -93,7 +101,9 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
 }
 
 function buildListener(state: ListenerState, served: readonly Served[]): TableListener {
-  const entries = served.flatMap(({ candidates, hostnames }) => candidates.map((candidate) => ({ candidate, hostnames })));
+  const entries = served.flatMap(({ candidates, hostnames }) =>
+    candidates.map((candidate) => ({ candidate, hostnames })),
+  );
   entries.sort((a, b) => comparePrecedence(a.candidate, b.candidate));
   const routes: FlatRoute[] = entries.map(({ candidate, hostnames }, rank) => ({
     rank,
@@ -110,7 +120,10 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
     port: listener.port,
     protocol: listener.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP',
     ...(listener.hostname !== undefined ? { hostname: listener.hostname } : {}),
-    certificateRefs: (listener.tls?.certificateRefs ?? []).map(({ namespace, name }) => ({ namespace, name })),
+    certificateRefs: (listener.tls?.certificateRefs ?? []).map(({ namespace, name }) => ({
+      namespace,
+      name,
+    })),
     routes,
     index: buildListenerIndex(routes),
   };

@@ -2,7 +2,11 @@
  * What a child match may claim under a parent match (delegation rules 6-9), and how an
  * inheriting child's relative match is merged with its parent's (rule 13).
  */
-import type { NormalizedMatch, NormalizedPathMatch, NormalizedValueMatch } from '../api/normalized.js';
+import type {
+  NormalizedMatch,
+  NormalizedPathMatch,
+  NormalizedValueMatch,
+} from '../api/normalized.js';
 import { regexLiteralPrefix } from '../match/regex.js';
 
 export type MatchResult =
@@ -23,28 +27,46 @@ export function withinPrefix(prefix: string, value: string): boolean {
 export function describeMatch(match: NormalizedMatch): string {
   const parts = [`${match.path.type} ${match.path.value}`];
   if (match.method) parts.push(`method ${match.method}`);
-  for (const h of match.headers) parts.push(`header ${h.name}${h.type === 'Exact' ? '=' : '~'}${h.value}`);
-  for (const q of match.queryParams) parts.push(`query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}`);
+  for (const h of match.headers)
+    parts.push(`header ${h.name}${h.type === 'Exact' ? '=' : '~'}${h.value}`);
+  for (const q of match.queryParams)
+    parts.push(`query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}`);
   return parts.join(', ');
 }
 
 /** Rules 6-9 for a child that writes absolute matches. */
 export function containMatch(parent: NormalizedMatch, child: NormalizedMatch): MatchResult {
   if (parent.path.type !== 'PathPrefix') {
-    return { ok: false, reason: `the parent match is ${parent.path.type}, which cannot delegate (only PathPrefix can)` };
+    return {
+      ok: false,
+      reason: `the parent match is ${parent.path.type}, which cannot delegate (only PathPrefix can)`,
+    };
   }
   const path = child.path;
   const claimed = path.type === 'RegularExpression' ? regexLiteralPrefix(path.value) : path.value;
   if (!withinPrefix(parent.path.value, claimed)) {
-    return { ok: false, reason: `path ${path.type} ${path.value} is outside the delegated prefix ${parent.path.value}` };
+    return {
+      ok: false,
+      reason: `path ${path.type} ${path.value} is outside the delegated prefix ${parent.path.value}`,
+    };
   }
-  const missingHeader = parent.headers.find((p) => !child.headers.some((c) => sameValueMatch(p, c)));
+  const missingHeader = parent.headers.find(
+    (p) => !child.headers.some((c) => sameValueMatch(p, c)),
+  );
   if (missingHeader) {
-    return { ok: false, reason: `it does not require the parent's header match ${missingHeader.name}: ${missingHeader.value}` };
+    return {
+      ok: false,
+      reason: `it does not require the parent's header match ${missingHeader.name}: ${missingHeader.value}`,
+    };
   }
-  const missingQuery = parent.queryParams.find((p) => !child.queryParams.some((c) => sameValueMatch(p, c)));
+  const missingQuery = parent.queryParams.find(
+    (p) => !child.queryParams.some((c) => sameValueMatch(p, c)),
+  );
   if (missingQuery) {
-    return { ok: false, reason: `it does not require the parent's query match ${missingQuery.name}=${missingQuery.value}` };
+    return {
+      ok: false,
+      reason: `it does not require the parent's query match ${missingQuery.name}=${missingQuery.value}`,
+    };
   }
   if (parent.method && child.method !== parent.method) {
     return { ok: false, reason: `its method must be ${parent.method}, like the parent's` };

@@ -2,7 +2,12 @@
  * Delegation: which child routes a delegating rule selects and accepts (rules 1-5, 12, 14, 15),
  * and what a parent match becomes when no child is valid (rule 16).
  */
-import type { NormalizedBackendRef, NormalizedMatch, NormalizedRoute, NormalizedRule } from '../api/normalized.js';
+import type {
+  NormalizedBackendRef,
+  NormalizedMatch,
+  NormalizedRoute,
+  NormalizedRule,
+} from '../api/normalized.js';
 import { DELEGATION_GROUP, GATEWAY_GROUP } from '../api/objects.js';
 import type { StatusParentRef } from '../status.js';
 import { respond } from './actions.js';
@@ -11,7 +16,10 @@ import { flattenRoute, inheritsParentMatcher, type WalkContext } from './flatten
 import { mergePolicy } from './inherit.js';
 
 export function isDelegationRef(ref: { readonly group: string; readonly kind: string }): boolean {
-  return (ref.group === GATEWAY_GROUP && ref.kind === 'HTTPRoute') || (ref.group === DELEGATION_GROUP && ref.kind === 'label');
+  return (
+    (ref.group === GATEWAY_GROUP && ref.kind === 'HTTPRoute') ||
+    (ref.group === DELEGATION_GROUP && ref.kind === 'label')
+  );
 }
 
 export interface Delegation {
@@ -28,8 +36,19 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
   const { owner, rule } = d;
   const own = env.policy(owner, rule);
   const policy = ctx.scope ? mergePolicy(ctx.scope.policy, own, ctx.scope.preferParent) : own;
-  const scope = { owner, match: d.match, guards: d.guards, policy, preferParent: env.prefersParent(owner) };
-  const childParentRef: StatusParentRef = { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: owner.namespace, name: owner.name };
+  const scope = {
+    owner,
+    match: d.match,
+    guards: d.guards,
+    policy,
+    preferParent: env.prefersParent(owner),
+  };
+  const childParentRef: StatusParentRef = {
+    group: GATEWAY_GROUP,
+    kind: 'HTTPRoute',
+    namespace: owner.namespace,
+    name: owner.name,
+  };
   const tooDeep = ctx.depth + 1 > env.maxDepth;
 
   const out: Candidate[] = [];
@@ -60,7 +79,12 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
     }
   }
   for (const ref of cyclicRefs) {
-    env.book.unresolved(owner, ctx.parentRef, 'RefNotPermitted', `${describeDelegationRef(ref)}: cyclic reference`);
+    env.book.unresolved(
+      owner,
+      ctx.parentRef,
+      'RefNotPermitted',
+      `${describeDelegationRef(ref)}: cyclic reference`,
+    );
   }
   if (out.length > 0) return out;
 
@@ -68,7 +92,10 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
   // traffic never falls through to a less specific route.
   for (const ref of d.refs) {
     const cyclic = cyclicRefs.has(ref);
-    const notes = [cyclic ? ' (cyclic reference)' : '', tooDeep ? ` (maximum delegation depth ${env.maxDepth} exceeded)` : ''].join('');
+    const notes = [
+      cyclic ? ' (cyclic reference)' : '',
+      tooDeep ? ` (maximum delegation depth ${env.maxDepth} exceeded)` : '',
+    ].join('');
     env.book.unresolved(
       owner,
       ctx.parentRef,
@@ -76,13 +103,23 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
       `${describeDelegationRef(ref)}: unresolved reference${notes}`,
     );
   }
-  return [{ match: d.match, guards: d.guards, action: respond(500, 'no valid delegated route'), links: d.links, weight: env.weight(owner) }];
+  return [
+    {
+      match: d.match,
+      guards: d.guards,
+      action: respond(500, 'no valid delegated route'),
+      links: d.links,
+      weight: env.weight(owner),
+    },
+  ];
 }
 
 function select(ref: NormalizedBackendRef, env: CompileEnv): readonly NormalizedRoute[] {
   if (ref.group === DELEGATION_GROUP) {
     const labelled = env.routesLabelled(ref.name);
-    return ref.namespace === 'all' ? labelled : labelled.filter((r) => r.namespace === ref.namespace);
+    return ref.namespace === 'all'
+      ? labelled
+      : labelled.filter((r) => r.namespace === ref.namespace);
   }
   if (ref.name === '*') return env.routesIn(ref.namespace);
   const route = env.route(ref.namespace, ref.name);
@@ -93,12 +130,17 @@ function select(ref: NormalizedBackendRef, env: CompileEnv): readonly Normalized
 function consents(child: NormalizedRoute, parent: NormalizedRoute): boolean {
   if (child.parentRefs.length === 0) return true;
   return child.parentRefs.some(
-    (ref) => ref.group === GATEWAY_GROUP && ref.kind === 'HTTPRoute' && ref.namespace === parent.namespace && ref.name === parent.name,
+    (ref) =>
+      ref.group === GATEWAY_GROUP &&
+      ref.kind === 'HTTPRoute' &&
+      ref.namespace === parent.namespace &&
+      ref.name === parent.name,
   );
 }
 
 function rejectChild(child: NormalizedRoute, parentMatch: NormalizedMatch): string | undefined {
-  if (child.specProblems.length > 0) return child.specProblems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  if (child.specProblems.length > 0)
+    return child.specProblems.map((p) => `${p.path}: ${p.message}`).join('; ');
   if (child.hostnames.length > 0) {
     return 'spec.hostnames: a delegated child must not set hostnames; it serves the hostnames it inherits from its parent';
   }

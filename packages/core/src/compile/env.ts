@@ -5,7 +5,11 @@ import type {
   NormalizedRoute,
   NormalizedRule,
 } from '../api/normalized.js';
-import { DELEGATION_LABEL, INHERITED_POLICY_PRIORITY_ANNOTATION, ROUTE_WEIGHT_ANNOTATION } from '../api/objects.js';
+import {
+  DELEGATION_LABEL,
+  INHERITED_POLICY_PRIORITY_ANNOTATION,
+  ROUTE_WEIGHT_ANNOTATION,
+} from '../api/objects.js';
 import type { Diagnostic } from '../status.js';
 import type { RouteAction } from '../table.js';
 import { ruleAction, rulePolicy, type RuleAction, type RulePolicy } from './actions.js';
@@ -92,7 +96,12 @@ export class CompileEnv {
       const text = route.annotations[ROUTE_WEIGHT_ANNOTATION];
       weight = text === undefined ? 0 : Number(text.trim());
       if (!Number.isSafeInteger(weight) || text?.trim() === '') {
-        this.warn(route, `metadata.annotations[${ROUTE_WEIGHT_ANNOTATION}]`, 'invalid-route-weight', `"${text}" is not an integer; using 0`);
+        this.warn(
+          route,
+          `metadata.annotations[${ROUTE_WEIGHT_ANNOTATION}]`,
+          'invalid-route-weight',
+          `"${text}" is not an integer; using 0`,
+        );
         weight = 0;
       }
       this.weights.set(route, weight);
@@ -115,7 +124,15 @@ export class CompileEnv {
   }
 
   private warn(route: NormalizedRoute, path: string, code: string, message: string) {
-    if (this.diagnostics.some((d) => d.code === code && d.object?.name === route.name && d.object.namespace === route.namespace)) return;
+    if (
+      this.diagnostics.some(
+        (d) =>
+          d.code === code &&
+          d.object?.name === route.name &&
+          d.object.namespace === route.namespace,
+      )
+    )
+      return;
     this.diagnostics.push({
       severity: 'warning',
       code,

@@ -37,7 +37,11 @@ export function inheritsParentMatcher(route: NormalizedRoute): boolean {
   return value !== undefined && ['true', 'yes', 'enabled'].includes(value.trim().toLowerCase());
 }
 
-export function flattenRoute(route: NormalizedRoute, ctx: WalkContext, env: CompileEnv): Candidate[] {
+export function flattenRoute(
+  route: NormalizedRoute,
+  ctx: WalkContext,
+  env: CompileEnv,
+): Candidate[] {
   const { book } = env;
   for (const dropped of route.droppedRules) {
     const detail = dropped.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
@@ -56,14 +60,17 @@ export function flattenRoute(route: NormalizedRoute, ctx: WalkContext, env: Comp
       continue;
     }
     const own = delegations.length === 0 ? env.action(route, rule) : undefined;
-    for (const problem of own?.problems ?? []) book.unresolved(route, ctx.parentRef, problem.reason, problem.message);
+    for (const problem of own?.problems ?? [])
+      book.unresolved(route, ctx.parentRef, problem.reason, problem.message);
 
     rule.matches.forEach((authored, matchIndex) => {
       let match = authored;
       let guards = ctx.scope?.guards ?? [];
       if (ctx.scope) {
         const scope = ctx.scope;
-        const result = inherit ? inheritMatch(scope.match, authored) : containMatch(scope.match, authored);
+        const result = inherit
+          ? inheritMatch(scope.match, authored)
+          : containMatch(scope.match, authored);
         if (!result.ok) {
           book.dropped(
             route,
@@ -80,10 +87,14 @@ export function flattenRoute(route: NormalizedRoute, ctx: WalkContext, env: Comp
       }
       const links = [...ctx.links, { route, rule, matchIndex }];
       if (own) {
-        const action = ctx.scope ? applyInherited(ctx.scope.policy, own.action, ctx.scope.preferParent) : own.action;
+        const action = ctx.scope
+          ? applyInherited(ctx.scope.policy, own.action, ctx.scope.preferParent)
+          : own.action;
         out.push({ match, guards, action, links, weight: env.weight(route) });
       } else {
-        out.push(...delegate({ owner: route, rule, refs: delegations, match, guards, links }, ctx, env));
+        out.push(
+          ...delegate({ owner: route, rule, refs: delegations, match, guards, links }, ctx, env),
+        );
       }
     });
   }

@@ -10,7 +10,8 @@ export function deepFreeze<T>(value: T, seen = new Set<unknown>()): T {
   } else if (value instanceof Set) {
     for (const v of value) deepFreeze(v, seen);
   } else {
-    for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key], seen);
+    for (const key of Reflect.ownKeys(value))
+      deepFreeze((value as Record<PropertyKey, unknown>)[key], seen);
   }
   return Object.freeze(value);
 }

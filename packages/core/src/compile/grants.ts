@@ -13,7 +13,14 @@ export function grantAllows(
   return objects.referenceGrants.some(
     (grant) =>
       grant.namespace === to.namespace &&
-      grant.from.some((f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace) &&
-      grant.to.some((t) => t.group === to.group && t.kind === to.kind && (t.name === undefined || t.name === to.name)),
+      grant.from.some(
+        (f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace,
+      ) &&
+      grant.to.some(
+        (t) =>
+          t.group === to.group &&
+          t.kind === to.kind &&
+          (t.name === undefined || t.name === to.name),
+      ),
   );
 }

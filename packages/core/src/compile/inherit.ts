@@ -7,14 +7,21 @@ import type { RouteAction } from '../table.js';
 import type { RulePolicy } from './actions.js';
 import { withoutUndefined } from './actions.js';
 
-export function mergePolicy(parent: RulePolicy, child: RulePolicy, preferParent: boolean): RulePolicy {
+export function mergePolicy(
+  parent: RulePolicy,
+  child: RulePolicy,
+  preferParent: boolean,
+): RulePolicy {
   const pick = <T>(p: T | undefined, c: T | undefined): T | undefined =>
     preferParent ? (p ?? c) : (c ?? p);
   const timeouts =
     parent.timeouts || child.timeouts
       ? withoutUndefined({
           requestMs: pick(parent.timeouts?.requestMs, child.timeouts?.requestMs),
-          backendRequestMs: pick(parent.timeouts?.backendRequestMs, child.timeouts?.backendRequestMs),
+          backendRequestMs: pick(
+            parent.timeouts?.backendRequestMs,
+            child.timeouts?.backendRequestMs,
+          ),
         })
       : undefined;
   return withoutUndefined({
@@ -29,11 +36,19 @@ export function mergePolicy(parent: RulePolicy, child: RulePolicy, preferParent:
 }
 
 /** Applies an inherited policy to a child's action. */
-export function applyInherited(inherited: RulePolicy, action: RouteAction, preferParent: boolean): RouteAction {
+export function applyInherited(
+  inherited: RulePolicy,
+  action: RouteAction,
+  preferParent: boolean,
+): RouteAction {
   if (action.kind === 'respond' || Object.keys(inherited).length === 0) return action;
   if (action.kind === 'redirect') {
     const merged = mergePolicy(inherited, action, preferParent);
-    return withoutUndefined({ ...action, responseHeaders: merged.responseHeaders, cors: merged.cors });
+    return withoutUndefined({
+      ...action,
+      responseHeaders: merged.responseHeaders,
+      cors: merged.cors,
+    });
   }
   const merged = mergePolicy(inherited, action, preferParent);
   return withoutUndefined({

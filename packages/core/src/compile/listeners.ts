@@ -2,7 +2,11 @@
  * Gateway listeners: which can serve HTTPRoutes, their conflicts and references, and the
  * listener part of the Gateway status (attachedRoutes is filled in after attachment).
  */
-import type { NormalizedGateway, NormalizedListener, NormalizedObjects } from '../api/normalized.js';
+import type {
+  NormalizedGateway,
+  NormalizedListener,
+  NormalizedObjects,
+} from '../api/normalized.js';
 import { GATEWAY_GROUP } from '../api/objects.js';
 import type { Condition, GatewayStatus } from '../status.js';
 import { grantAllows } from './grants.js';
@@ -22,7 +26,10 @@ export interface ListenerState {
 
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
 
-export function evaluateListeners(gateway: NormalizedGateway, objects: NormalizedObjects): ListenerState[] {
+export function evaluateListeners(
+  gateway: NormalizedGateway,
+  objects: NormalizedObjects,
+): ListenerState[] {
   return gateway.listeners.map((listener, index) => {
     const problems = gateway.problems.filter((p) => p.path.startsWith(`spec.listeners[${index}]`));
     const conditions: Omit<Condition, 'observedGeneration'>[] = [];
@@ -31,7 +38,12 @@ export function evaluateListeners(gateway: NormalizedGateway, objects: Normalize
     const conflict = findConflict(gateway.listeners, listener);
     conditions.push(
       conflict
-        ? { type: 'Conflicted', status: 'True', reason: conflict, message: `Listener conflicts with another listener on port ${listener.port}` }
+        ? {
+            type: 'Conflicted',
+            status: 'True',
+            reason: conflict,
+            message: `Listener conflicts with another listener on port ${listener.port}`,
+          }
         : { type: 'Conflicted', status: 'False', reason: 'NoConflicts', message: 'No conflicts' },
     );
 
@@ -51,21 +63,47 @@ export function evaluateListeners(gateway: NormalizedGateway, objects: Normalize
     );
 
     const { supportedKinds, invalidKinds } = routeKinds(listener, httpLike);
+    // A listener without its certificate cannot terminate TLS: not programmed, yet routes still
+    // attach and count (A-5).
+    const certProblem = certificateProblem(gateway, listener, objects);
     const refProblem =
       invalidKinds.length > 0
-        ? { reason: 'InvalidRouteKinds', message: `Unsupported route kinds: ${invalidKinds.join(', ')}` }
-        : certificateProblem(gateway, listener, objects);
+        ? {
+            reason: 'InvalidRouteKinds',
+            message: `Unsupported route kinds: ${invalidKinds.join(', ')}`,
+          }
+        : certProblem;
     conditions.push(
       refProblem
-        ? { type: 'ResolvedRefs', status: 'False', reason: refProblem.reason, message: refProblem.message }
-        : { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references are resolved' },
+        ? {
+            type: 'ResolvedRefs',
+            status: 'False',
+            reason: refProblem.reason,
+            message: refProblem.message,
+          }
+        : {
+            type: 'ResolvedRefs',
+            status: 'True',
+            reason: 'ResolvedRefs',
+            message: 'All references are resolved',
+          },
     );
 
-    const serving = httpLike && !conflict && !acceptedReason;
+    const serving = httpLike && !conflict && !acceptedReason && !certProblem;
     conditions.push(
       serving
-        ? { type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Listener is programmed' }
-        : { type: 'Programmed', status: 'False', reason: 'Invalid', message: 'Listener is not programmed' },
+        ? {
+            type: 'Programmed',
+            status: 'True',
+            reason: 'Programmed',
+            message: 'Listener is programmed',
+          }
+        : {
+            type: 'Programmed',
+            status: 'False',
+            reason: 'Invalid',
+            message: 'Listener is not programmed',
+          },
     );
 
     return {
@@ -92,39 +130,59 @@ function findConflict(all: readonly NormalizedListener[], listener: NormalizedLi
 function routeKinds(listener: NormalizedListener, httpLike: boolean) {
   const requested = listener.allowedRoutes.kinds;
   if (requested === undefined) {
-    return { supportedKinds: httpLike ? [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }] : [], invalidKinds: [] };
+    return {
+      supportedKinds: httpLike ? [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }] : [],
+      invalidKinds: [],
+    };
   }
   const supportedKinds: { group: string; kind: string }[] = [];
   const invalidKinds: string[] = [];
   for (const kind of requested) {
-    if (httpLike && kind.group === GATEWAY_GROUP && kind.kind === 'HTTPRoute') supportedKinds.push(kind);
+    if (httpLike && kind.group === GATEWAY_GROUP && kind.kind === 'HTTPRoute')
+      supportedKinds.push(kind);
     else invalidKinds.push(`${kind.group}/${kind.kind}`);
   }
   return { supportedKinds, invalidKinds };
 }
 
-function certificateProblem(gateway: NormalizedGateway, listener: NormalizedListener, objects: NormalizedObjects) {
+function certificateProblem(
+  gateway: NormalizedGateway,
+  listener: NormalizedListener,
+  objects: NormalizedObjects,
+) {
   if (listener.protocol !== 'HTTPS' || !listener.tls) return undefined;
   for (const ref of listener.tls.certificateRefs) {
     const target = `${ref.group}/${ref.kind} ${ref.namespace}/${ref.name}`;
     if (ref.group !== '' || ref.kind !== 'Secret') {
-      return { reason: 'InvalidCertificateRef', message: `${target}: only core Secrets are supported` };
+      return {
+        reason: 'InvalidCertificateRef',
+        message: `${target}: only core Secrets are supported`,
+      };
     }
     if (ref.namespace !== gateway.namespace) {
       const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gateway.namespace };
       if (!grantAllows(objects, from, ref)) {
-        return { reason: 'RefNotPermitted', message: `${target}: not permitted by any ReferenceGrant` };
+        return {
+          reason: 'RefNotPermitted',
+          message: `${target}: not permitted by any ReferenceGrant`,
+        };
       }
     }
     const secret = objects.secrets.get(`${ref.namespace}/${ref.name}`);
     if (!secret || (secret.type !== '' && secret.type !== 'kubernetes.io/tls')) {
-      return { reason: 'InvalidCertificateRef', message: `${target}: no such kubernetes.io/tls Secret` };
+      return {
+        reason: 'InvalidCertificateRef',
+        message: `${target}: no such kubernetes.io/tls Secret`,
+      };
     }
   }
   return undefined;
 }
 
-export function renderGatewayStatus(gateway: NormalizedGateway, states: readonly ListenerState[]): GatewayStatus {
+export function renderGatewayStatus(
+  gateway: NormalizedGateway,
+  states: readonly ListenerState[],
+): GatewayStatus {
   const observedGeneration = gateway.generation;
   const anyInvalid = states.some((s) => !s.serving);
   return {
@@ -139,7 +197,13 @@ export function renderGatewayStatus(gateway: NormalizedGateway, states: readonly
         message: anyInvalid ? 'Some listeners are not valid' : 'Gateway is accepted',
         observedGeneration,
       },
-      { type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Gateway is programmed', observedGeneration },
+      {
+        type: 'Programmed',
+        status: 'True',
+        reason: 'Programmed',
+        message: 'Gateway is programmed',
+        observedGeneration,
+      },
     ],
     listeners: states.map((state) => ({
       name: state.listener.name,

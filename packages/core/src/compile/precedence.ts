@@ -36,7 +36,9 @@ function compareChains(a: Candidate, b: Candidate): number {
     return ra.key < rb.key ? -1 : ra.key > rb.key ? 1 : 0;
   }
   for (let i = 0; i < n; i++) {
-    const diff = a.links[i]!.rule.index - b.links[i]!.rule.index || a.links[i]!.matchIndex - b.links[i]!.matchIndex;
+    const diff =
+      a.links[i]!.rule.index - b.links[i]!.rule.index ||
+      a.links[i]!.matchIndex - b.links[i]!.matchIndex;
     if (diff !== 0) return diff;
   }
   return a.links.length - b.links.length;

@@ -7,12 +7,10 @@ import type { NormalizedParentRef, NormalizedRoute } from '../api/normalized.js'
 import type { Condition, RouteParentStatus, RouteStatus, StatusParentRef } from '../status.js';
 
 export type RejectReason =
-  | 'NotAllowedByListeners'
-  | 'NoMatchingListenerHostname'
-  | 'NoMatchingParent'
-  | 'UnsupportedValue';
+  'NotAllowedByListeners' | 'NoMatchingListenerHostname' | 'NoMatchingParent' | 'UnsupportedValue';
 
-export type UnresolvedReason = 'RefNotPermitted' | 'InvalidKind' | 'BackendNotFound' | 'UnsupportedProtocol';
+export type UnresolvedReason =
+  'RefNotPermitted' | 'InvalidKind' | 'BackendNotFound' | 'UnsupportedProtocol';
 
 interface ParentEntry {
   readonly parentRef: StatusParentRef;
@@ -42,18 +40,30 @@ export class StatusBook {
     if (!byParent) this.entries.set(route.key, (byParent = new Map()));
     const key = parentKey(parentRef);
     let entry = byParent.get(key);
-    if (!entry) byParent.set(key, (entry = { parentRef, unresolved: [], dropped: [], live: false }));
+    if (!entry)
+      byParent.set(key, (entry = { parentRef, unresolved: [], dropped: [], live: false }));
     return entry;
   }
 
-  reject(route: NormalizedRoute, parentRef: StatusParentRef, reason: RejectReason, message: string) {
+  reject(
+    route: NormalizedRoute,
+    parentRef: StatusParentRef,
+    reason: RejectReason,
+    message: string,
+  ) {
     const entry = this.entry(route, parentRef);
     entry.rejected ??= { reason, message };
   }
 
-  unresolved(route: NormalizedRoute, parentRef: StatusParentRef, reason: UnresolvedReason, message: string) {
+  unresolved(
+    route: NormalizedRoute,
+    parentRef: StatusParentRef,
+    reason: UnresolvedReason,
+    message: string,
+  ) {
     const list = this.entry(route, parentRef).unresolved;
-    if (!list.some((u) => u.reason === reason && u.message === message)) list.push({ reason, message });
+    if (!list.some((u) => u.reason === reason && u.message === message))
+      list.push({ reason, message });
   }
 
   dropped(route: NormalizedRoute, parentRef: StatusParentRef, message: string) {
@@ -74,7 +84,9 @@ export class StatusBook {
   render(): RouteStatus[] {
     return [...this.entries.keys()].sort().map((key) => {
       const route = this.routes.get(key)!;
-      const parents = [...this.entries.get(key)!.values()].map((entry) => renderEntry(route, entry));
+      const parents = [...this.entries.get(key)!.values()].map((entry) =>
+        renderEntry(route, entry),
+      );
       return { kind: 'HTTPRoute', namespace: route.namespace, name: route.name, parents };
     });
   }
@@ -97,7 +109,12 @@ export function statusParentRef(ref: NormalizedParentRef): StatusParentRef {
 
 function renderEntry(route: NormalizedRoute, entry: ParentEntry): RouteParentStatus {
   const observedGeneration = route.generation;
-  const condition = (type: string, status: Condition['status'], reason: string, message: string): Condition => ({
+  const condition = (
+    type: string,
+    status: Condition['status'],
+    reason: string,
+    message: string,
+  ): Condition => ({
     type,
     status,
     reason,
@@ -108,20 +125,25 @@ function renderEntry(route: NormalizedRoute, entry: ParentEntry): RouteParentSta
   if (entry.rejected) {
     conditions.push(condition('Accepted', 'False', entry.rejected.reason, entry.rejected.message));
   } else if (!entry.live) {
-    const message = entry.dropped.length > 0 ? entry.dropped.join('; ') : 'Route has no valid rules';
+    const message =
+      entry.dropped.length > 0 ? entry.dropped.join('; ') : 'Route has no valid rules';
     conditions.push(condition('Accepted', 'False', 'UnsupportedValue', message));
   } else {
     conditions.push(condition('Accepted', 'True', 'Accepted', 'Route is accepted'));
   }
   if (entry.unresolved.length === 0) {
-    conditions.push(condition('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved'));
+    conditions.push(
+      condition('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved'),
+    );
   } else {
     const reason = UNRESOLVED_PRIORITY.find((r) => entry.unresolved.some((u) => u.reason === r))!;
     const message = entry.unresolved.map((u) => u.message).join('; ');
     conditions.push(condition('ResolvedRefs', 'False', reason, message));
   }
   if (!entry.rejected && entry.live && entry.dropped.length > 0) {
-    conditions.push(condition('PartiallyInvalid', 'True', 'UnsupportedValue', entry.dropped.join('; ')));
+    conditions.push(
+      condition('PartiallyInvalid', 'True', 'UnsupportedValue', entry.dropped.join('; ')),
+    );
   }
   return { parentRef: entry.parentRef, conditions };
 }
