@@ -38,3 +38,5 @@ export { normalizeRequestPath } from './match/normalize-path.js';
 export { applyHeaderModifier } from './decide/headers.js';
 export { corsPreflight, corsResponseHeaders } from './decide/cors.js';
 export { pickBackend } from './decide/pick.js';
+export type { RouteSource } from './source.js';
+export { staticSource } from './source.js';
