@@ -17,7 +17,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -31,7 +34,20 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The core imports no Node module.' },
             {
-              group: ['fs', 'path', 'http', 'https', 'net', 'tls', 'os', 'crypto', 'url', 'stream', 'events', 'child_process'],
+              group: [
+                'fs',
+                'path',
+                'http',
+                'https',
+                'net',
+                'tls',
+                'os',
+                'crypto',
+                'url',
+                'stream',
+                'events',
+                'child_process',
+              ],
               message: 'The core imports no Node module.',
             },
           ],

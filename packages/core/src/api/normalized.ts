@@ -205,13 +205,21 @@ export interface NormalizedGateway extends ObjectKey {
 // ---------------------------------------------------------------- the rest
 
 export interface NormalizedReferenceGrant extends ObjectKey {
-  readonly from: readonly { readonly group: string; readonly kind: string; readonly namespace: string }[];
+  readonly from: readonly {
+    readonly group: string;
+    readonly kind: string;
+    readonly namespace: string;
+  }[];
   readonly to: readonly { readonly group: string; readonly kind: string; readonly name?: string }[];
 }
 
 export interface NormalizedService extends ObjectKey {
   readonly type: string;
-  readonly ports: readonly { readonly port: number; readonly name?: string; readonly appProtocol?: string }[];
+  readonly ports: readonly {
+    readonly port: number;
+    readonly name?: string;
+    readonly appProtocol?: string;
+  }[];
 }
 
 export interface NormalizedNamespace {

@@ -13,7 +13,7 @@ import type { FlatRoute, RouteTable, TableListener } from '../table.js';
 import { attachToGateway, isGatewayRef } from './attach.js';
 import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
 import { flattenRoute } from './flatten.js';
-import { deepFreeze } from './freeze.js';
+import { deepFreeze } from '../match/freeze.js';
 import { evaluateListeners, renderGatewayStatus, type ListenerState } from './listeners.js';
 import { comparePrecedence } from './precedence.js';
 import { StatusBook, statusParentRef } from './status-book.js';

@@ -12,8 +12,7 @@ export interface Regex {
 }
 
 export type RegexResult =
-  | { readonly ok: true; readonly regex: Regex }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly regex: Regex } | { readonly ok: false; readonly message: string };
 
 const cache = new Map<string, RegexResult>();
 const CACHE_LIMIT = 10_000;

@@ -130,7 +130,10 @@ describe('compile properties', () => {
               {
                 ...child,
                 ...change.patch,
-                metadata: { ...(child.metadata as Json), ...(change.patch.metadata ?? {}) },
+                metadata: {
+                  ...(child.metadata as Json),
+                  ...((change.patch as { metadata?: Json }).metadata ?? {}),
+                },
               },
             ];
           });

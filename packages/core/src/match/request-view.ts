@@ -1,0 +1,73 @@
+/**
+ * The parts of a request that matching reads, computed lazily: most requests are decided by path
+ * and method alone, so header and query maps are built only when a candidate asks for them.
+ */
+import type { ResolveRequest } from '../decision.js';
+import { parseQuery } from './query.js';
+
+type RequestHeaders = ResolveRequest['headers'];
+
+/**
+ * A header's value by case-insensitive name, repeated values joined with `,` (decision 12).
+ *
+ * @example
+ * ```ts
+ * headerValue({ 'X-A': ['1', '2'], 'x-a': '3' }, 'x-a'); // '1,2,3'
+ * ```
+ */
+export function headerValue(headers: RequestHeaders, name: string): string | undefined {
+  if (headers === undefined) return undefined;
+  const lower = name.toLowerCase();
+  let joined: string | undefined;
+  for (const key in headers) {
+    if (key.length !== lower.length || key.toLowerCase() !== lower) continue;
+    const value = joinValue(headers[key]);
+    if (value !== undefined) joined = joined === undefined ? value : `${joined},${value}`;
+  }
+  return joined;
+}
+
+function joinValue(value: string | readonly string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : value.join(',');
+}
+
+/** One request, ready for matching: path normalised, headers and query on demand. */
+export class RequestView {
+  private headerMap: Map<string, string> | undefined;
+  private queryMap: Map<string, string> | undefined;
+
+  constructor(
+    readonly method: string,
+    /** Normalised, without query. */
+    readonly path: string,
+    /** Raw query without `?`, undefined when absent. */
+    readonly query: string | undefined,
+    private readonly headers: RequestHeaders,
+  ) {}
+
+  /** The value of a header (name in lower case), joined as {@link headerValue} does. */
+  header(lowerName: string): string | undefined {
+    if (this.headerMap === undefined) this.headerMap = buildHeaderMap(this.headers);
+    return this.headerMap.get(lowerName);
+  }
+
+  /** The first value of a query parameter (name case-sensitive). */
+  queryParam(name: string): string | undefined {
+    if (this.queryMap === undefined) this.queryMap = parseQuery(this.query ?? '');
+    return this.queryMap.get(name);
+  }
+}
+
+function buildHeaderMap(headers: RequestHeaders): Map<string, string> {
+  const map = new Map<string, string>();
+  if (headers === undefined) return map;
+  for (const key in headers) {
+    const value = joinValue(headers[key]);
+    if (value === undefined) continue;
+    const name = key.toLowerCase();
+    const previous = map.get(name);
+    map.set(name, previous === undefined ? value : `${previous},${value}`);
+  }
+  return map;
+}
