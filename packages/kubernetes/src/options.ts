@@ -1,0 +1,171 @@
+/** The options of `createKubernetesSource`, the source it returns, and the defaults. */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { CompileResult, DecisionBackend, RouteSource, RouteTable } from '@switchyard/core';
+import type { BackendResolution } from './endpoints.js';
+import type { LeaderElectionOptions, LeaderEvent } from './lease.js';
+import type { StatusEvent } from './status/writer.js';
+import type { BackoffOptions } from './watch/backoff.js';
+import type { WatchEvent } from './watch/informer.js';
+
+export interface KubernetesSourceOptions {
+  /** Default: `KUBECONFIG`, `~/.kube/config`, or the in-cluster ServiceAccount, as kubectl finds them. */
+  readonly kubeConfig?: KubeConfig;
+  /** The Gateway whose table this source serves and whose status it writes. */
+  readonly gateway: { readonly namespace: string; readonly name: string };
+  /**
+   * Written into each `status.parents` entry (`controllerName`); entries with another
+   * controllerName are never touched. E.g. `switchyard.dev/gateway-controller`.
+   */
+  readonly controllerName: string;
+  /** `compile`'s `routeWeight` (delegation rule 19). Default off. */
+  readonly routeWeight?: boolean;
+  /** `compile`'s `maxDelegationDepth`. Default 16. */
+  readonly maxDelegationDepth?: number;
+  /** Changes arriving within this many ms make one new table. Default 100. */
+  readonly debounceMs?: number;
+  /** Retry delays after API errors (watches, lists, status writes). */
+  readonly backoff?: BackoffOptions;
+  /** Write route and Gateway statuses back. Default true. */
+  readonly statusWrites?: boolean;
+  /**
+   * Only the holder of a Lease writes statuses, so that replicas do not race. Default on, with
+   * the defaults of {@link LeaderElectionOptions}; `false` writes from every replica (one replica only).
+   */
+  readonly leaderElection?: false | Partial<LeaderElectionOptions>;
+  /**
+   * Also watch Secrets of type `kubernetes.io/tls`, which HTTPS listeners' `certificateRefs`
+   * name. Default false (HTTPS listeners then report their certificate as missing).
+   */
+  readonly tlsSecrets?: boolean;
+  /** Everything worth logging: watch errors, relists, new tables, status writes, leadership. */
+  readonly onEvent?: (event: KubernetesSourceEvent) => void;
+}
+
+export type KubernetesSourceEvent =
+  | WatchEvent
+  | StatusEvent
+  | LeaderEvent
+  | {
+      readonly type: 'table';
+      readonly listeners: number;
+      readonly routes: number;
+      readonly diagnostics: number;
+    }
+  | { readonly type: 'compile-error'; readonly error: unknown }
+  | { readonly type: 'listener-error'; readonly error: unknown };
+
+/** A `RouteSource` over a cluster, plus what the data plane and tests need from it. */
+export interface KubernetesSource extends RouteSource {
+  /** Resolves once every resource was listed and the first table compiled. */
+  readonly ready: Promise<void>;
+  /** Resolves with the next table swapped in. */
+  nextTable(): Promise<RouteTable>;
+  /**
+   * `ip:port` of each ready endpoint of a Service port (from EndpointSlices), sorted; `[]` when
+   * none is ready; undefined for an unknown Service or port.
+   */
+  endpoints(namespace: string, service: string, port: number): string[] | undefined;
+  /**
+   * For the node proxy: where a decision's backend is. Services → `http://<pod ip>:<port>` of
+   * their ready endpoints; kgateway static Backends → their hosts; no ready endpoint → 503.
+   */
+  resolveBackend(backend: DecisionBackend): BackendResolution;
+  /** The last compile: statuses and diagnostics with the table. Undefined before the first. */
+  result(): CompileResult | undefined;
+  /** Whether this replica writes statuses now. */
+  isLeader(): boolean;
+  /** For readiness endpoints and debugging. */
+  state(): KubernetesSourceState;
+  /** Resolves when no table is due and no status write is running or scheduled. */
+  settled(): Promise<void>;
+  /** Stops watching, finishes writes in progress, releases the Lease. */
+  close(): Promise<void>;
+}
+
+export interface KubernetesSourceState {
+  readonly ready: boolean;
+  readonly leader: boolean;
+  readonly resources: readonly {
+    readonly resource: string;
+    readonly synced: boolean;
+    /** Where the watch resumes; `''` = it will relist. */
+    readonly resourceVersion: string;
+    readonly objects: number;
+  }[];
+}
+
+export interface ResolvedOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly gateway: { readonly namespace: string; readonly name: string };
+  readonly controllerName: string;
+  readonly routeWeight: boolean | undefined;
+  readonly maxDelegationDepth: number | undefined;
+  readonly debounceMs: number;
+  readonly backoff: BackoffOptions;
+  readonly statusWrites: boolean;
+  readonly leaderElection: LeaderElectionOptions | undefined;
+  readonly tlsSecrets: boolean;
+  readonly emit: (event: KubernetesSourceEvent) => void;
+}
+
+/** Applies the defaults and checks what would otherwise fail later and less clearly. */
+export function resolveOptions(options: KubernetesSourceOptions): ResolvedOptions {
+  const { gateway, controllerName } = options;
+  if (!gateway?.namespace || !gateway.name)
+    throw new TypeError('gateway: namespace and name are required');
+  // Gateway API: a domain-prefixed path, e.g. example.com/gateway-controller.
+  if (
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/.test(
+      controllerName ?? '',
+    )
+  )
+    throw new TypeError(
+      `controllerName "${controllerName}" is not a domain-prefixed path (example.com/name)`,
+    );
+  const kubeConfig = options.kubeConfig ?? defaultKubeConfig();
+  const election = options.leaderElection ?? {};
+  const onEvent = options.onEvent;
+  return {
+    kubeConfig,
+    gateway: { namespace: gateway.namespace, name: gateway.name },
+    controllerName,
+    routeWeight: options.routeWeight,
+    maxDelegationDepth: options.maxDelegationDepth,
+    debounceMs: options.debounceMs ?? 100,
+    backoff: options.backoff ?? {},
+    statusWrites: options.statusWrites ?? true,
+    leaderElection:
+      election === false
+        ? undefined
+        : {
+            namespace: election.namespace ?? gateway.namespace,
+            name: election.name ?? `switchyard-${gateway.name}`,
+            identity: election.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`,
+            ...(election.leaseDurationSeconds !== undefined
+              ? { leaseDurationSeconds: election.leaseDurationSeconds }
+              : {}),
+            ...(election.renewIntervalMs !== undefined
+              ? { renewIntervalMs: election.renewIntervalMs }
+              : {}),
+            ...(election.retryIntervalMs !== undefined
+              ? { retryIntervalMs: election.retryIntervalMs }
+              : {}),
+          },
+    tlsSecrets: options.tlsSecrets ?? false,
+    emit: (event) => {
+      try {
+        onEvent?.(event);
+      } catch {
+        // A logging callback must not break the watch loop.
+      }
+    },
+  };
+}
+
+function defaultKubeConfig(): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  return kubeConfig;
+}

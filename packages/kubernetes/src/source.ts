@@ -1,0 +1,236 @@
+/**
+ * `createKubernetesSource`: informers → compile input → `compile` → a new table, debounced; then
+ * the statuses written back by the Lease holder. The table only changes when routing input
+ * changed: status writes, resourceVersion bumps and EndpointSlice churn never make a new one.
+ */
+import { compile, type CompileResult, type RouteTable } from '@switchyard/core';
+import { buildEndpointIndex, resolveBackend, type EndpointIndex } from './endpoints.js';
+import { createKubeClient, type RawObject } from './kube-client.js';
+import { createLeaderElector, type LeaderElector } from './lease.js';
+import { toCompileInput, sortByKey } from './objects.js';
+import { resolveOptions, type KubernetesSource, type KubernetesSourceOptions } from './options.js';
+import { RESOURCES, type ApiResource, type ResourceName } from './resources.js';
+import { createStatusWriter, type StatusWriter } from './status/writer.js';
+import { createInformer, type Informer } from './watch/informer.js';
+
+/** The table served before the first compile: no listeners, every request 404. */
+const EMPTY_TABLE: RouteTable = Object.freeze({ listeners: Object.freeze([]) });
+
+/** Routing input, in the order `compile` gets it; EndpointSlices are data-plane only. */
+const TABLE_INPUT: readonly ResourceName[] = [
+  'namespaces',
+  'gateways',
+  'httpRoutes',
+  'referenceGrants',
+  'services',
+  'backends',
+  'secrets',
+];
+
+/**
+ * Watches a cluster and serves the route table of one Gateway. See {@link KubernetesSourceOptions}.
+ *
+ * @example
+ * ```ts
+ * import { createKubernetesSource } from '@switchyard/kubernetes';
+ * const source = createKubernetesSource({
+ *   gateway: { namespace: 'kgateway-system', name: 'http' },
+ *   controllerName: 'switchyard.dev/gateway-controller',
+ * });
+ * await source.ready;
+ * const decision = resolve(source.current(), request);
+ * ```
+ */
+export function createKubernetesSource(options: KubernetesSourceOptions): KubernetesSource {
+  const config = resolveOptions(options);
+  const { gateway, emit } = config;
+  const client = createKubeClient(config.kubeConfig);
+  const listeners = new Set<(table: RouteTable) => void>();
+  const tableWaiters: ((table: RouteTable) => void)[] = [];
+  let table = EMPTY_TABLE;
+  let result: CompileResult | undefined;
+  let fingerprint: string | undefined;
+  let endpointIndex: EndpointIndex | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let pending: { promise: Promise<void>; resolve: () => void } | undefined;
+  let closed = false;
+  let markReady!: () => void;
+  let failReady!: (error: Error) => void;
+  const ready = new Promise<void>(
+    (resolve, reject) => ((markReady = resolve), (failReady = reject)),
+  );
+  ready.catch(() => {}); // closing before ready must not be an unhandled rejection
+
+  const watched = (Object.keys(RESOURCES) as ResourceName[]).filter(
+    (name) => name !== 'leases' && (name !== 'secrets' || config.tlsSecrets),
+  );
+  const informers = new Map<ResourceName, Informer>();
+  for (const name of watched) {
+    const resource: ApiResource = RESOURCES[name];
+    const affectsTable = TABLE_INPUT.includes(name);
+    const affectsEndpoints = name === 'services' || name === 'endpointSlices';
+    const fieldSelector = name === 'secrets' ? 'type=kubernetes.io/tls' : undefined;
+    const informer = createInformer({
+      kubeConfig: config.kubeConfig,
+      resource,
+      list: () => client.list(resource, fieldSelector === undefined ? {} : { fieldSelector }),
+      backoff: config.backoff,
+      onChange: () => {
+        if (affectsEndpoints) endpointIndex = undefined;
+        if (affectsTable) schedule();
+      },
+      onEvent: emit,
+    });
+    void informer.synced.then(schedule);
+    informers.set(name, informer);
+  }
+  const cache = (name: ResourceName) => informers.get(name)?.list() ?? [];
+
+  const writer: StatusWriter | undefined = config.statusWrites
+    ? createStatusWriter({
+        client,
+        controllerName: config.controllerName,
+        gateway,
+        routes: () => cache('httpRoutes'),
+        gatewayObject: () => informers.get('gateways')?.get(gateway.namespace, gateway.name),
+        onEvent: emit,
+        backoff: config.backoff,
+        mayWrite: (): boolean => isLeader(),
+      })
+    : undefined;
+  const elector: LeaderElector | undefined =
+    writer && config.leaderElection
+      ? createLeaderElector(client, config.leaderElection, (event) => {
+          emit(event);
+          if (event.type === 'leader' && event.leading && result) writer.reconcile(result);
+        })
+      : undefined;
+  const isLeader = (): boolean => (writer ? (elector ? elector.isLeader() : true) : false);
+
+  function schedule() {
+    if (closed) return;
+    if (!pending) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      pending = { promise, resolve };
+    }
+    // Coalesce, but never postpone: a steady stream of changes still gets a table every debounceMs.
+    timer ??= setTimeout(recompute, config.debounceMs);
+  }
+
+  function compileInput(): RawObject[] {
+    const input: RawObject[] = [];
+    for (const name of TABLE_INPUT) {
+      const resource = RESOURCES[name];
+      let objects = cache(name);
+      // Other Gateways are other controllers' business: their routes get no status from us.
+      if (name === 'gateways') objects = objects.filter((g) => isGateway(g, gateway));
+      for (const object of sortByKey(objects)) input.push(toCompileInput(resource, object));
+    }
+    return input;
+  }
+
+  function recompute() {
+    timer = undefined;
+    const done = pending;
+    pending = undefined;
+    try {
+      if (closed || ![...informers.values()].every((i) => i.isSynced())) return;
+      const input = compileInput();
+      const key = JSON.stringify(input);
+      if (key !== fingerprint) {
+        const compiled = compile(input, {
+          gateway,
+          ...(config.routeWeight !== undefined ? { routeWeight: config.routeWeight } : {}),
+          ...(config.maxDelegationDepth !== undefined
+            ? { maxDelegationDepth: config.maxDelegationDepth }
+            : {}),
+        });
+        fingerprint = key;
+        result = compiled;
+        swap(compiled);
+      }
+      if (writer && result && isLeader()) writer.reconcile(result);
+    } catch (error) {
+      // The last good table stays in service.
+      emit({ type: 'compile-error', error });
+    } finally {
+      done?.resolve();
+    }
+  }
+
+  function swap(compiled: CompileResult) {
+    table = compiled.table;
+    const routes = table.listeners.reduce((n, l) => n + l.routes.length, 0);
+    emit({
+      type: 'table',
+      listeners: table.listeners.length,
+      routes,
+      diagnostics: compiled.diagnostics.length,
+    });
+    markReady();
+    for (const waiter of tableWaiters.splice(0)) waiter(table);
+    for (const listener of listeners) {
+      try {
+        listener(table);
+      } catch (error) {
+        emit({ type: 'listener-error', error });
+      }
+    }
+  }
+
+  const endpoints = () =>
+    (endpointIndex ??= buildEndpointIndex(cache('services'), cache('endpointSlices')));
+
+  for (const informer of informers.values()) informer.start();
+  elector?.start();
+
+  return {
+    ready,
+    current: () => table,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    nextTable: () => new Promise<RouteTable>((resolve) => tableWaiters.push(resolve)),
+    endpoints: (namespace, service, port) => endpoints().endpoints(namespace, service, port),
+    resolveBackend: (backend) => resolveBackend(endpoints(), backend),
+    result: () => result,
+    isLeader,
+    state: () => ({
+      ready: result !== undefined,
+      leader: isLeader(),
+      resources: [...informers.values()].map((i) => ({
+        resource:
+          i.resource.group === '' ? i.resource.plural : `${i.resource.plural}.${i.resource.group}`,
+        synced: i.isSynced(),
+        resourceVersion: i.resourceVersion(),
+        objects: i.list().length,
+      })),
+    }),
+    async settled() {
+      for (;;) {
+        if (pending) await pending.promise;
+        else if (writer && !writer.isIdle()) await writer.idle();
+        else return;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(timer);
+      timer = undefined;
+      pending?.resolve();
+      pending = undefined;
+      failReady(new Error('the Kubernetes source was closed before its first table'));
+      await Promise.all([...informers.values()].map((i) => i.stop()));
+      await writer?.stop();
+      await elector?.stop();
+      listeners.clear();
+    },
+  };
+}
+
+function isGateway(object: RawObject, key: { namespace: string; name: string }): boolean {
+  return object.metadata?.namespace === key.namespace && object.metadata?.name === key.name;
+}

@@ -1,0 +1,236 @@
+/**
+ * One resource kept in memory: a client-node `ListWatch` (list, then watch from the list's
+ * resourceVersion, relist after 410 Gone) plus what it leaves to its caller: restarting after
+ * errors with backoff, asking for bookmarks, not spinning when a server closes watches at once,
+ * and knowing when the cache first held a complete list.
+ */
+import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { httpStatusOf, type RawList, type RawObject } from '../kube-client.js';
+import { collectionPath, type ApiResource } from '../resources.js';
+import { createBackoff, type BackoffOptions } from './backoff.js';
+
+/** What happened to a watch, for logs and metrics. */
+export type WatchEvent =
+  | {
+      readonly type: 'listed';
+      readonly resource: string;
+      readonly count: number;
+      readonly relist: boolean;
+    }
+  | {
+      readonly type: 'watch-error';
+      readonly resource: string;
+      readonly error: unknown;
+      readonly retryInMs: number;
+    }
+  | { readonly type: 'absent'; readonly resource: string };
+
+export interface InformerOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly resource: ApiResource;
+  readonly list: () => Promise<RawList>;
+  readonly backoff?: BackoffOptions;
+  /** After every change of the cache: an added, changed or deleted object, or a relist. */
+  readonly onChange: () => void;
+  readonly onEvent?: (event: WatchEvent) => void;
+}
+
+export interface Informer {
+  readonly resource: ApiResource;
+  /** True once a list succeeded (or the resource turned out not to be installed). */
+  isSynced(): boolean;
+  /** Resolves when `isSynced()` first becomes true. */
+  readonly synced: Promise<void>;
+  /** The cached objects, as the API server sent them. */
+  list(): readonly RawObject[];
+  get(namespace: string, name: string): RawObject | undefined;
+  /** The resourceVersion the next watch resumes from ('' = it will relist). */
+  resourceVersion(): string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** A watch that ends this soon without any event is treated as a failure, and backs off. */
+const MIN_HEALTHY_WATCH_MS = 1000;
+
+/**
+ * @example
+ * ```ts
+ * const routes = createInformer({ kubeConfig, resource: RESOURCES.httpRoutes, list, onChange: schedule });
+ * routes.start();
+ * await routes.synced;
+ * ```
+ */
+export function createInformer(options: InformerOptions): Informer {
+  const { resource } = options;
+  const id = resource.group === '' ? resource.plural : `${resource.plural}.${resource.group}`;
+  const backoff = createBackoff(options.backoff);
+  const emit = options.onEvent ?? (() => {});
+  let stopped = true;
+  let synced = false;
+  let listed = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const running = new Set<Promise<void>>();
+  let markSynced!: () => void;
+  const syncedPromise = new Promise<void>((resolve) => (markSynced = resolve));
+  const setSynced = () => {
+    if (synced) return;
+    synced = true;
+    markSynced();
+  };
+
+  /** Keeps a request's promise until it settles, so that `stop()` can wait for it. */
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    const settled = promise.then(
+      () => {},
+      () => {},
+    );
+    running.add(settled);
+    void settled.then(() => running.delete(settled));
+    return promise;
+  };
+
+  const list = async (): Promise<RawList> => {
+    const result = await track(options.list());
+    emit({ type: 'listed', resource: id, count: result.items.length, relist: listed });
+    listed = true;
+    backoff.reset();
+    return result;
+  };
+
+  /** Waits, unless `stop()` interrupts; false when stopped. */
+  const sleep = (ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve(!stopped);
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve(false);
+      };
+    });
+
+  let lastWatch: { startedAt: number; events: number } | undefined;
+  const watch = new ResumingWatch(options.kubeConfig, {
+    async beforeWatch() {
+      if (stopped) return false;
+      // A watch is only opened on a consistent cache: right after a list, or resuming one.
+      setSynced();
+      const previous = lastWatch;
+      if (
+        previous &&
+        previous.events === 0 &&
+        Date.now() - previous.startedAt < MIN_HEALTHY_WATCH_MS
+      ) {
+        if (!(await sleep(backoff.next()))) return false;
+      }
+      lastWatch = { startedAt: Date.now(), events: 0 };
+      return true;
+    },
+    onWatchEvent() {
+      if (lastWatch) lastWatch.events += 1;
+      backoff.reset();
+    },
+    isStopped: () => stopped,
+    track,
+  });
+  // client-node types objects with its generated classes; ours stay plain JSON (`RawObject`).
+  const informer = new ListWatch<KubernetesObject>(
+    collectionPath(resource),
+    watch,
+    list as unknown as () => Promise<{ items: KubernetesObject[] }>,
+    false,
+  );
+  const changed = () => options.onChange();
+  informer.on('add', changed);
+  informer.on('update', changed);
+  informer.on('delete', changed);
+  informer.on('error', (error: unknown) => {
+    if (stopped) return;
+    const status = httpStatusOf(error);
+    if (status === 404 && !synced) {
+      // The CRD is not installed (kgateway Backends, often): serve without it, keep looking.
+      emit({ type: 'absent', resource: id });
+      setSynced();
+      changed();
+    }
+    const retryInMs = backoff.next();
+    emit({ type: 'watch-error', resource: id, error, retryInMs });
+    clearTimeout(restartTimer);
+    restartTimer = setTimeout(run, retryInMs);
+  });
+
+  function run() {
+    restartTimer = undefined;
+    if (stopped) return;
+    track(informer.start()).catch((error: unknown) => {
+      emit({ type: 'watch-error', resource: id, error, retryInMs: 0 });
+    });
+  }
+
+  return {
+    resource,
+    isSynced: () => synced,
+    synced: syncedPromise,
+    list: () => informer.list() as unknown as readonly RawObject[],
+    get: (namespace, name) =>
+      informer.get(name, resource.namespaced ? namespace : undefined) as unknown as
+        RawObject | undefined,
+    resourceVersion: () => informer.latestResourceVersion(),
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      run();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(restartTimer);
+      wake?.();
+      await informer.stop();
+      // A list in flight cannot be aborted: wait for it, so that no request outlives the source.
+      while (running.size > 0) await Promise.all([...running]);
+    },
+  };
+}
+
+interface WatchHooks {
+  /** Runs before each watch request; false cancels it (the informer is stopping). */
+  beforeWatch(): Promise<boolean>;
+  onWatchEvent(): void;
+  isStopped(): boolean;
+  track<T>(promise: Promise<T>): Promise<T>;
+}
+
+/**
+ * client-node's `Watch`, asking for bookmarks (so that a resumed watch starts from a recent
+ * resourceVersion and rarely meets 410 Gone) and giving the informer a say before each request.
+ */
+class ResumingWatch extends Watch {
+  constructor(
+    config: KubeConfig,
+    private readonly hooks: WatchHooks,
+  ) {
+    super(config);
+  }
+
+  override async watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    if (!(await this.hooks.beforeWatch())) return new AbortController();
+    const onEvent = (phase: string, apiObj: unknown, watchObj?: unknown) => {
+      this.hooks.onWatchEvent();
+      callback(phase, apiObj, watchObj);
+    };
+    const query = { ...queryParams, allowWatchBookmarks: true };
+    const controller = await this.hooks.track(super.watch(path, query, onEvent, done));
+    // Stopped while the request was being made: the informer could not abort it yet.
+    if (this.hooks.isStopped()) controller.abort();
+    return controller;
+  }
+}
