@@ -53,3 +53,5 @@ export type { SamplingOptions, Sender } from './sampling.js';
 export { CORE_FEATURES, coreTarget } from './core-target.js';
 export { echoSetHeaders, observeDecision } from './core-observe.js';
 export type { CoreTargetOptions } from './core-target.js';
+export * from './echo/index.js';
+export * from './http-target/index.js';

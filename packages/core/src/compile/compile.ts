@@ -3,13 +3,14 @@
  * its own file: normalise (api/) → listeners → attach → flatten/delegate → precedence → index
  * (match/) → freeze. Invalid input never throws: it becomes a status condition or a diagnostic.
  */
-import type { NormalizedGateway, ObjectKey } from '../api/normalized.js';
+import type { NormalizedGateway, NormalizedMatch, ObjectKey } from '../api/normalized.js';
 import { normalize } from '../api/normalize.js';
 import type { RouteRef } from '../decision.js';
 import { buildListenerIndex } from '../match/build-index.js';
 import { compileMatch } from '../match/compile-match.js';
+import { NONE } from '../match/none.js';
 import type { Diagnostic, GatewayStatus, RouteStatus } from '../status.js';
-import type { FlatRoute, RouteTable, TableListener } from '../table.js';
+import type { CompiledMatch, FlatRoute, RouteTable, TableListener } from '../table.js';
 import { attachToGateway, isGatewayRef } from './attach.js';
 import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
 import { flattenRoute } from './flatten.js';
@@ -105,13 +106,27 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
     candidates.map((candidate) => ({ candidate, hostnames })),
   );
   entries.sort((a, b) => comparePrecedence(a.candidate, b.candidate));
+  // A parent's link and guard are shared by all the candidates flattened under it: one RouteRef
+  // and one compiled guard each, instead of one per flattened route.
+  const refs = new Map<Link, RouteRef>();
+  const sharedRef = (link: Link): RouteRef => {
+    let ref = refs.get(link);
+    if (ref === undefined) refs.set(link, (ref = routeRef(link)));
+    return ref;
+  };
+  const guards = new Map<NormalizedMatch, CompiledMatch>();
+  const sharedGuard = (match: NormalizedMatch): CompiledMatch => {
+    let compiled = guards.get(match);
+    if (compiled === undefined) guards.set(match, (compiled = compileMatch(match)));
+    return compiled;
+  };
   const routes: FlatRoute[] = entries.map(({ candidate, hostnames }, rank) => ({
     rank,
     hostnames,
     match: compileMatch(candidate.match),
-    guards: candidate.guards.map(compileMatch),
+    guards: candidate.guards.length === 0 ? NONE : candidate.guards.map(sharedGuard),
     action: candidate.action,
-    chain: candidate.links.map(routeRef),
+    chain: candidate.links.map(sharedRef),
     weight: candidate.weight,
   }));
   const { listener } = state;

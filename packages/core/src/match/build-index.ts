@@ -19,6 +19,7 @@
  */
 import type { FlatRoute } from '../table.js';
 import { pathMatches, prefixSegments, prepareMatch, type PreparedMatch } from './prepared.js';
+import { orNone } from './none.js';
 import { regexSafePrefix } from './regex.js';
 
 /** One match to evaluate for an entry: the route's own (`guard` -1) or an ancestor's. */
@@ -182,8 +183,8 @@ function seal(node: BuildNode): TrieNode {
   if (node.children === undefined) {
     return {
       segment: node.segment,
-      entries: node.entries,
-      exact: node.exact,
+      entries: orNone(node.entries),
+      exact: orNone(node.exact),
       hashes: undefined,
       nodes: undefined,
     };
@@ -199,7 +200,13 @@ function seal(node: BuildNode): TrieNode {
     hashes[slot] = hash;
     nodes[slot] = seal(child);
   }
-  return { segment: node.segment, entries: node.entries, exact: node.exact, hashes, nodes };
+  return {
+    segment: node.segment,
+    entries: orNone(node.entries),
+    exact: orNone(node.exact),
+    hashes,
+    nodes,
+  };
 }
 
 const HASH_SEED = 0x811c9dc5 | 0;

@@ -4,6 +4,7 @@
  */
 import type { NormalizedMatch, NormalizedValueMatch } from '../api/normalized.js';
 import type { CompiledMatch } from '../table.js';
+import { NONE, orNone } from './none.js';
 import { compileRegex, type Regex } from './regex.js';
 
 /**
@@ -18,13 +19,20 @@ import { compileRegex, type Regex } from './regex.js';
  * ```
  */
 export function compileMatch(match: NormalizedMatch): CompiledMatch {
-  const compiled: CompiledMatch = {
-    ...match,
-    headerRegexes: match.headers.map(valueRegex),
-    queryRegexes: match.queryParams.map(valueRegex),
-  };
-  if (match.path.type !== 'RegularExpression') return compiled;
-  return { ...compiled, pathRegex: regexOrNever(match.path.value) };
+  // Object literals rather than a spread of `match`: a spread copy gets a hidden class of its
+  // own, and freezing it makes yet another, so a table held one per route (memory, and reads
+  // that V8 cannot specialise). Literals share one per shape.
+  const path = match.path;
+  const headers = orNone(match.headers);
+  const queryParams = orNone(match.queryParams);
+  const headerRegexes = headers.length === 0 ? NONE : headers.map(valueRegex);
+  const queryRegexes = queryParams.length === 0 ? NONE : queryParams.map(valueRegex);
+  const compiled: { -readonly [K in keyof CompiledMatch]: CompiledMatch[K] } =
+    match.method === undefined
+      ? { path, headers, queryParams, headerRegexes, queryRegexes }
+      : { path, headers, queryParams, method: match.method, headerRegexes, queryRegexes };
+  if (path.type === 'RegularExpression') compiled.pathRegex = regexOrNever(path.value);
+  return compiled;
 }
 
 function valueRegex(match: NormalizedValueMatch): Regex | undefined {

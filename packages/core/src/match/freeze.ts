@@ -11,26 +11,38 @@ import { buildListenerIndex } from './build-index.js';
  * Freezes a value and everything reachable from it (plain objects, arrays, and the values of
  * `Map`s and `Set`s, whose entries `Object.freeze` cannot lock; the index is opaque outside
  * `match/` and never written after it is built). Functions are left alone. Returns the value.
+ *
+ * An object that is already frozen is taken as frozen all the way down and not walked again.
+ * Each object is frozen before its children are visited, so `Object.isFrozen` is the visited
+ * mark: shared and cyclic references stop there. (A `WeakSet` of visited objects did the same
+ * job at about a third of `compile`'s time on large tables: see benchmarks/RESULTS.md.)
  */
 export function deepFreeze<T>(value: T): T {
-  freezeInto(value, new WeakSet());
+  freezeInto(value);
   return value;
 }
 
-function freezeInto(value: unknown, seen: WeakSet<object>): void {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return;
-  seen.add(value);
+function freezeInto(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
   if (value instanceof Map) {
     for (const [key, item] of value) {
-      freezeInto(key, seen);
-      freezeInto(item, seen);
+      freezeInto(key);
+      freezeInto(item);
     }
   } else if (value instanceof Set) {
-    for (const item of value) freezeInto(item, seen);
+    for (const item of value) freezeInto(item);
+  } else if (Array.isArray(value)) {
+    // Most of a table is arrays; an index loop spares the key list `Object.keys` builds.
+    for (let i = 0; i < value.length; i++) freezeInto(value[i]);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    // Plain objects: `for...in` reads the shape's cached key list, where `Object.keys` would
+    // allocate a fresh array per object. Their prototype has no enumerable properties, so every
+    // key seen is an own key.
+    for (const key in value) freezeInto((value as Record<string, unknown>)[key]);
   } else {
-    for (const key of Object.keys(value)) freezeInto((value as Record<string, unknown>)[key], seen);
+    for (const key of Object.keys(value)) freezeInto((value as Record<string, unknown>)[key]);
   }
-  Object.freeze(value);
 }
 
 export interface ListenerInit {

@@ -5,6 +5,7 @@
 import type { PathMatchType } from '../api/objects.js';
 import type { CompiledMatch } from '../table.js';
 import { regexOrNever } from './compile-match.js';
+import { NONE } from './none.js';
 import { canonicalPathValue } from './normalize-path.js';
 import type { Regex } from './regex.js';
 import type { RequestView } from './request-view.js';
@@ -43,22 +44,28 @@ export function prepareMatch(match: CompiledMatch): PreparedMatch {
           : canonicalPathValue(value),
     pathRegex: type === 'RegularExpression' ? (match.pathRegex ?? regexOrNever(value)) : undefined,
     method: match.method,
-    headers: match.headers.map((h, i) => ({
-      name: h.name.toLowerCase(),
-      exact: h.type === 'Exact' ? h.value : undefined,
-      regex:
-        h.type === 'RegularExpression'
-          ? (match.headerRegexes[i] ?? regexOrNever(h.value))
-          : undefined,
-    })),
-    query: match.queryParams.map((q, i) => ({
-      name: q.name,
-      exact: q.type === 'Exact' ? q.value : undefined,
-      regex:
-        q.type === 'RegularExpression'
-          ? (match.queryRegexes[i] ?? regexOrNever(q.value))
-          : undefined,
-    })),
+    headers:
+      match.headers.length === 0
+        ? NONE
+        : match.headers.map((h, i) => ({
+            name: h.name.toLowerCase(),
+            exact: h.type === 'Exact' ? h.value : undefined,
+            regex:
+              h.type === 'RegularExpression'
+                ? (match.headerRegexes[i] ?? regexOrNever(h.value))
+                : undefined,
+          })),
+    query:
+      match.queryParams.length === 0
+        ? NONE
+        : match.queryParams.map((q, i) => ({
+            name: q.name,
+            exact: q.type === 'Exact' ? q.value : undefined,
+            regex:
+              q.type === 'RegularExpression'
+                ? (match.queryRegexes[i] ?? regexOrNever(q.value))
+                : undefined,
+          })),
   };
 }
 

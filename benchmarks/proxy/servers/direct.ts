@@ -1,0 +1,2 @@
+// Not a proxy: the load goes straight to the backend (the limit). Nothing to start.
+export {};

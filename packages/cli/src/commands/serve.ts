@@ -1,0 +1,386 @@
+/**
+ * `switchyard serve <paths...>`: a gateway from a folder of manifests. Compiles them, opens one
+ * local port per Gateway listener, proxies to the backends of the backend map (optionally
+ * started here as demo echo servers), prints where it listens and how to try it, and reloads
+ * on every change, saying what changed. `--kubernetes` serves from a cluster instead.
+ */
+import type { CompileResult, RouteSource, RouteTable } from '@switchyard/core';
+import { Command, Option } from 'commander';
+import { pino, type Logger } from 'pino';
+import { CliError, EXIT, type ExitCode } from '../errors.js';
+import { createFileSource, type FileSource } from '../file-source/file-source.js';
+import type { CliIo } from '../io.js';
+import { MissingPathError } from '../load/find-files.js';
+import type { LocatedObject } from '../load/parse-file.js';
+import { discoverBackendsFile, loadBackendMap, type BackendMap } from '../serve/backend-map.js';
+import { startDemoBackends, type DemoBackends } from '../serve/demo-backends.js';
+import { startNodeGateway } from '../serve/node-runtime.js';
+import type { BackendLookup, ListenerPlan, RunningGateway } from '../serve/runtime.js';
+import { reportLines, tableSummaryLines, unmappedBackendLines } from '../serve/serve-text.js';
+import { tryLines } from '../serve/try-lines.js';
+import { compileFlags, withCompileOptions, type CompileFlagOptions } from './inputs.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+interface ServeOptions extends CompileFlagOptions {
+  readonly port?: string[];
+  readonly host: string;
+  readonly adminPort?: string;
+  readonly backend?: string[];
+  readonly backends?: string;
+  readonly demoBackends?: boolean;
+  readonly logLevel: string;
+  readonly debounce: string;
+  readonly kubernetes?: boolean;
+  readonly controllerName: string;
+}
+
+export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command {
+  const command = new Command('serve')
+    .description(
+      'Run a gateway from the manifests: one local port per Gateway listener, reloading on every change.',
+    )
+    .argument('[paths...]', 'YAML or JSON files and folders to serve (watched for changes)')
+    .option(
+      '-p, --port <mapping>',
+      'where to serve a listener: LISTENER_PORT=LOCAL_PORT, or LOCAL_PORT when the Gateway has one listener; 0 = any free port (repeatable; default: the listener port itself)',
+      collect,
+    )
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--admin-port <port>', 'serve /healthz, /readyz and /metrics on this port')
+    .option(
+      '-b, --backend <mapping>',
+      'a local address for a backend: ns/name:port=http://host:port (repeatable)',
+      collect,
+    )
+    .option(
+      '--backends <file>',
+      'a YAML or JSON file mapping "ns/name:port" to URLs (default: backends.local.yaml in a served folder, when there is one)',
+    )
+    .option('--demo-backends', 'start a small echo server on every address of the backend map')
+    .addOption(
+      new Option('--log-level <level>', 'access and proxy log level (JSON on stderr)')
+        .choices(LOG_LEVELS)
+        .default('info'),
+    )
+    .option('--debounce <ms>', 'quiet period after a file change before reloading', '100')
+    .option(
+      '--kubernetes',
+      'serve the Gateway named by --gateway from the cluster of KUBECONFIG instead of files',
+    )
+    .option(
+      '--controller-name <name>',
+      'with --kubernetes: the controllerName written into statuses',
+      'switchyard.dev/gateway-controller',
+    );
+  withCompileOptions(command).action(async (paths: string[], options: ServeOptions) => {
+    await serve(paths, options, io);
+    done(EXIT.ok);
+  });
+  return command;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+async function serve(paths: readonly string[], options: ServeOptions, io: CliIo): Promise<void> {
+  const flags = compileFlags(options);
+  const explicit = options.backends !== undefined || (options.backend ?? []).length > 0;
+  const backendsFile =
+    explicit || options.kubernetes ? options.backends : discoverBackendsFile(paths, io.cwd);
+  const backends = loadBackendMap(backendsFile, options.backend ?? [], io.cwd);
+  const adminPort =
+    options.adminPort === undefined ? undefined : parsePort(options.adminPort, '--admin-port');
+  const debounceMs = Number(options.debounce);
+  if (!Number.isInteger(debounceMs) || debounceMs < 0)
+    throw new CliError(
+      `--debounce must be a whole number of milliseconds, got '${options.debounce}'`,
+    );
+  const print = (lines: readonly string[]): void => {
+    if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
+  };
+  const logger: Logger = pino(
+    { level: options.logLevel, base: { name: 'switchyard' } },
+    pino.destination({ fd: 2, sync: true }),
+  );
+
+  const opened = await openSource(paths, options, flags, debounceMs, io, print);
+  const cleanup: (() => Promise<void> | void)[] = [() => opened.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const step of cleanup.reverse()) await step();
+  };
+  try {
+    const table = opened.source.current();
+    const listeners = planListeners(table, options.port ?? []);
+    let demo: DemoBackends | undefined;
+    if (options.demoBackends) {
+      if (Object.keys(backends).length === 0)
+        throw new CliError(
+          '--demo-backends needs a backend map: --backends <file> or --backend ns/name:port=url',
+        );
+      demo = await startDemoBackends(backends);
+      cleanup.push(() => demo!.close());
+    }
+    const gateway: RunningGateway = await startNodeGateway({
+      source: opened.source,
+      listeners,
+      host: options.host,
+      backends,
+      ...(adminPort === undefined ? {} : { adminPort }),
+      logger,
+      ...(opened.resolver === undefined ? {} : { resolver: opened.resolver }),
+      certificateObjects: () => opened.objects().map((o) => o.value),
+    });
+    cleanup.push(() => gateway.close());
+
+    const mapSource =
+      backendsFile === undefined
+        ? undefined
+        : explicit
+          ? backendsFile
+          : `${backendsFile} (found next to the manifests)`;
+    print(banner(opened, table, gateway, demo, backends, mapSource, io.cwd));
+    let open = gateway.listeners.map((l) => l.url).join(' ');
+    opened.source.subscribe(() => {
+      // The gateway opens and closes listener ports to follow the table: say so when it does.
+      void gateway.settled().then(() => {
+        const now = gateway.current();
+        const urls = now.map((l) => l.url).join(' ');
+        if (urls === open) return;
+        open = urls;
+        print([
+          'listeners now:',
+          ...now.map((l) => `  listener ${l.name} :${l.port}  →  ${l.url}`),
+        ]);
+      });
+    });
+    print([`${opened.watching}; Ctrl-C to stop`]);
+    await (io.stopSignal ?? signals());
+    print(['stopping']);
+  } finally {
+    await stopAll();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  }
+}
+
+interface OpenedSource {
+  readonly source: RouteSource;
+  readonly title: string;
+  readonly watching: string;
+  result(): CompileResult | undefined;
+  objects(): readonly LocatedObject[];
+  readonly resolver?: BackendLookup;
+  close(): Promise<void> | void;
+}
+
+async function openSource(
+  paths: readonly string[],
+  options: ServeOptions,
+  flags: ReturnType<typeof compileFlags>,
+  debounceMs: number,
+  io: CliIo,
+  print: (lines: readonly string[]) => void,
+): Promise<OpenedSource> {
+  if (options.kubernetes) {
+    if (paths.length > 0) throw new CliError('serve --kubernetes reads the cluster: give no paths');
+    return openKubernetes(options, flags, debounceMs, print);
+  }
+  if (paths.length === 0)
+    throw new CliError(
+      "serve needs paths to serve (or --kubernetes); see 'switchyard serve --help'",
+    );
+  let source: FileSource;
+  try {
+    source = createFileSource({
+      paths,
+      cwd: io.cwd,
+      debounceMs,
+      compile: flags,
+      onReport: (report) => {
+        if (report.kind !== 'load' || report.problems.length > 0)
+          print(reportLines(report, source?.objects() ?? [], io.cwd));
+      },
+    });
+  } catch (error) {
+    if (error instanceof MissingPathError) throw new CliError(error.message);
+    throw error;
+  }
+  const result = source.result();
+  if (source.objects().length === 0) {
+    source.close();
+    throw new CliError(`no Kubernetes objects in ${paths.join(' ')}`);
+  }
+  if (
+    flags.gateway !== undefined &&
+    !result.gateways.some(
+      (g) => g.namespace === flags.gateway!.namespace && g.name === flags.gateway!.name,
+    )
+  ) {
+    source.close();
+    throw new CliError(
+      `--gateway ${flags.gateway.namespace}/${flags.gateway.name}: no such Gateway among the objects`,
+    );
+  }
+  const files = new Set(source.objects().map((o) => o.location.file)).size;
+  return {
+    source,
+    title: `${paths.join(' ')} (${source.objects().length} objects from ${files} file${files === 1 ? '' : 's'})`,
+    watching: `watching ${paths.join(' ')} for changes`,
+    result: () => source.result(),
+    objects: () => source.objects(),
+    close: () => source.close(),
+  };
+}
+
+async function openKubernetes(
+  options: ServeOptions,
+  flags: ReturnType<typeof compileFlags>,
+  debounceMs: number,
+  print: (lines: readonly string[]) => void,
+): Promise<OpenedSource> {
+  if (flags.gateway === undefined)
+    throw new CliError('serve --kubernetes needs --gateway <namespace/name>');
+  const kubernetes = await import('@switchyard/kubernetes');
+  const source = kubernetes.createKubernetesSource({
+    gateway: flags.gateway,
+    controllerName: options.controllerName,
+    debounceMs,
+    ...(flags.routeWeight === undefined ? {} : { routeWeight: flags.routeWeight }),
+    ...(flags.maxDelegationDepth === undefined
+      ? {}
+      : { maxDelegationDepth: flags.maxDelegationDepth }),
+    onEvent: (event) => {
+      if (event.type === 'table')
+        print([
+          `table: ${event.routes} flattened routes on ${event.listeners} listeners (${event.diagnostics} diagnostics)`,
+        ]);
+      if (event.type === 'compile-error' || event.type === 'listener-error')
+        print([`error: ${event.type}: ${String(event.error)}`]);
+    },
+  });
+  try {
+    await source.ready;
+  } catch (error) {
+    await source.close();
+    throw new CliError(
+      `cannot read the cluster: ${error instanceof Error ? error.message : String(error)}`,
+      EXIT.runtime,
+    );
+  }
+  return {
+    source,
+    title: `Gateway ${flags.gateway.namespace}/${flags.gateway.name} from the cluster`,
+    watching: 'watching the cluster for changes',
+    result: () => source.result(),
+    objects: () => [],
+    resolver: (backend) => {
+      // Endpoints of Services the cluster knows; a Service with none ready answers 503.
+      const found = source.resolveBackend({ ...backend, weight: 1 });
+      return 'origins' in found ? found : { status: 503, reason: 'no ready endpoints' };
+    },
+    close: () => source.close(),
+  };
+}
+
+/** One plan per HTTP(S) listener of the table, with `--port` applied. */
+function planListeners(table: RouteTable, mappings: readonly string[]): ListenerPlan[] {
+  const listeners = table.listeners;
+  if (table.gateway === undefined || listeners.length === 0)
+    throw new CliError(
+      'nothing to serve: no Gateway with an accepted HTTP listener among the objects (see switchyard check)',
+    );
+  const local = new Map<number, number>();
+  for (const mapping of mappings) {
+    const pair = /^(\d+)=(\d+)$/.exec(mapping);
+    if (pair) {
+      const from = Number(pair[1]);
+      if (!listeners.some((l) => l.port === from))
+        throw new CliError(
+          `--port ${mapping}: the Gateway has no listener on port ${from} (it has ${listeners.map((l) => l.port).join(', ')})`,
+        );
+      local.set(from, parsePort(pair[2]!, '--port'));
+      continue;
+    }
+    if (/^\d+$/.test(mapping)) {
+      const ports = [...new Set(listeners.map((l) => l.port))];
+      if (ports.length !== 1)
+        throw new CliError(
+          `--port ${mapping}: the Gateway has listeners on ${ports.join(', ')}; say which: --port LISTENER_PORT=LOCAL_PORT`,
+        );
+      local.set(ports[0]!, parsePort(mapping, '--port'));
+      continue;
+    }
+    throw new CliError(`--port must be LISTENER_PORT=LOCAL_PORT or LOCAL_PORT, got '${mapping}'`);
+  }
+  // Listeners sharing a port (different hostnames) share one local server.
+  const byPort = new Map<number, ListenerPlan>();
+  for (const listener of listeners) {
+    if (byPort.has(listener.port)) continue;
+    byPort.set(listener.port, {
+      name: listener.name,
+      port: listener.port,
+      protocol: listener.protocol,
+      localPort: local.get(listener.port) ?? listener.port,
+    });
+  }
+  return [...byPort.values()];
+}
+
+function parsePort(text: string, flag: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new CliError(`${flag}: not a port: '${text}'`);
+  return port;
+}
+
+function banner(
+  opened: OpenedSource,
+  table: RouteTable,
+  gateway: RunningGateway,
+  demo: DemoBackends | undefined,
+  backends: BackendMap,
+  mapSource: string | undefined,
+  cwd: string,
+): string[] {
+  const lines = [`switchyard serve: ${opened.title}`];
+  if (table.gateway !== undefined)
+    lines.push(`gateway ${table.gateway.namespace}/${table.gateway.name}`);
+  for (const listener of gateway.listeners)
+    lines.push(`  listener ${listener.name} :${listener.port}  →  ${listener.url}`);
+  if (gateway.admin !== undefined)
+    lines.push(`admin ${gateway.admin.url}  (${gateway.admin.paths.join(' ')})`);
+  if (mapSource !== undefined) lines.push(`backend map: ${mapSource}`);
+  if (demo !== undefined) {
+    lines.push(
+      `demo backends: ${demo.servers.size} echo server${demo.servers.size === 1 ? '' : 's'}`,
+    );
+    for (const [origin, keys] of demo.servers) lines.push(`  ${keys.join(', ')}  →  ${origin}`);
+  }
+  const result = opened.result();
+  if (result !== undefined) lines.push(...tableSummaryLines(result, opened.objects(), cwd));
+  const unmapped = unmappedBackendLines(table, backends);
+  if (unmapped.length > 0 && Object.keys(backends).length > 0)
+    lines.push('not in the backend map (dialled at their cluster or static address):', ...unmapped);
+  const local = new Map(gateway.listeners.map((l) => [l.port, new URL(l.url).host]));
+  // By path, so that each team's routes read together.
+  const tries = tryLines(table, (port) => local.get(port)).sort((a, b) =>
+    a.url === b.url ? a.command.localeCompare(b.command) : a.url < b.url ? -1 : 1,
+  );
+  if (tries.length > 0) {
+    const width = Math.max(...tries.map((t) => t.command.length));
+    lines.push('try:', ...tries.map((t) => `  ${t.command.padEnd(width)}  # ${t.expect}`));
+  }
+  return lines;
+}
+
+function signals(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

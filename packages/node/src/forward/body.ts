@@ -1,0 +1,106 @@
+/**
+ * Request bodies. Streamed by default (backpressure end to end, nothing buffered); read into
+ * memory only when a retry policy may need to replay a small body; copied to mirrors without
+ * letting a slow mirror hold the primary back.
+ */
+import { PassThrough } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type { Http2ServerRequest } from 'node:http2';
+import type { ProxyRequest } from '../respond.js';
+
+/** True when the request carries a body (content-length > 0, chunked, or an HTTP/2 DATA stream). */
+export function hasRequestBody(req: ProxyRequest): boolean {
+  if (req.httpVersionMajor === 2) return !(req as Http2ServerRequest).stream.endAfterHeaders;
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/** The declared length, or undefined when the body is chunked / unknown. */
+export function declaredLength(req: ProxyRequest): number | undefined {
+  const length = req.headers['content-length'];
+  if (length === undefined) return undefined;
+  const value = Number(length);
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * Reads the whole body (at most `limit` bytes). Rejects when the client aborts or sends more
+ * than `limit`.
+ */
+export function readBody(req: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        reject(new RangeError('request body larger than the retry buffer'));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onFail = (): void => {
+      cleanup();
+      reject(new Error('client aborted the request body'));
+    };
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onFail);
+      req.off('close', onClose);
+    };
+    const onClose = (): void => {
+      if (!req.readableEnded) onFail();
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onFail);
+    req.on('close', onClose);
+  });
+}
+
+/**
+ * Splits a streamed body: the primary copy keeps the client's backpressure; each mirror copy is
+ * written without waiting, and is destroyed (the mirror request fails, silently) once it lags
+ * more than `maxBacklog` bytes behind.
+ */
+export function teeBody(
+  req: Readable,
+  mirrors: number,
+  maxBacklog: number,
+): { primary: Readable; copies: PassThrough[] } {
+  const primary = new PassThrough();
+  const copies: PassThrough[] = [];
+  for (let i = 0; i < mirrors; i++) {
+    const copy = new PassThrough();
+    copy.on('error', noop);
+    copies.push(copy);
+  }
+  req.on('data', (chunk: Buffer) => {
+    for (const copy of copies) {
+      if (copy.destroyed) continue;
+      if (copy.writableLength > maxBacklog) copy.destroy();
+      else copy.write(chunk);
+    }
+  });
+  req.on('end', () => {
+    for (const copy of copies) if (!copy.destroyed) copy.end();
+  });
+  req.on('close', () => {
+    if (req.readableEnded) return;
+    primary.destroy(new Error('client aborted the request body'));
+    for (const copy of copies) copy.destroy();
+  });
+  req.on('error', (error) => primary.destroy(error));
+  req.pipe(primary);
+  return { primary, copies };
+}
+
+/** For `error` events nobody needs to act on. */
+export function noop(): void {}

@@ -1,0 +1,79 @@
+/**
+ * What an exchange needs from the proxy that runs it: pools, the resolver, defaults, and where
+ * to report. Implemented by `createProxy`; kept as an interface so `forward/` does not depend on
+ * the engine's construction.
+ */
+import type { RouteRef } from '@switchyard/core';
+import type { BackendResolver, BackendTarget } from '../backends/resolver.js';
+import type { SwitchyardError } from '../errors.js';
+import type { ProxyRequest } from '../respond.js';
+import type { PoolSet } from './pools.js';
+
+/** A finished exchange, as metrics and access logs see it. */
+export interface FinishedExchange {
+  readonly req: ProxyRequest;
+  /** Status sent; 499 when the client went away first. */
+  readonly status: number;
+  /** `performance.now()` at arrival. */
+  readonly startedAt: number;
+  readonly route: RouteRef | undefined;
+  readonly chain: readonly RouteRef[] | undefined;
+  readonly backend: BackendTarget | undefined;
+  readonly origin: string | undefined;
+  readonly attempts: number;
+  readonly error: SwitchyardError | undefined;
+  readonly requestId: string | undefined;
+}
+
+export interface EngineContext {
+  readonly pools: PoolSet;
+  readonly resolver: BackendResolver;
+  readonly random: () => number;
+  /** Lower-case request-id header, undefined for none. */
+  readonly requestIdHeader: string | undefined;
+  readonly generateId: () => string;
+  readonly forwarded: boolean;
+  /** Defaults for routes without `timeouts`. */
+  readonly requestTimeoutMs: number | undefined;
+  readonly backendTimeoutMs: number | undefined;
+  /** Largest body read into memory so that a retry can replay it. */
+  readonly retryBufferBytes: number;
+  readonly mirrorTimeoutMs: number;
+  /** Largest backlog a mirror may fall behind the primary before it is dropped. */
+  readonly mirrorBufferBytes: number;
+  /** An exchange started (in-flight accounting). */
+  begin(): void;
+  /** An exchange finished: in-flight accounting, metrics, access log. */
+  finish(exchange: FinishedExchange): void;
+  /** One failed backend attempt, for metrics. */
+  upstreamError(route: RouteRef | undefined, backend: BackendTarget, code: string): void;
+}
+
+/** A record for answers that are not an `Exchange` (gateway answers, upgrades). */
+export function answered(
+  req: ProxyRequest,
+  startedAt: number,
+  status: number,
+  fields: {
+    readonly route?: RouteRef | undefined;
+    readonly chain?: readonly RouteRef[] | undefined;
+    readonly backend?: BackendTarget | undefined;
+    readonly origin?: string | undefined;
+    readonly attempts?: number;
+    readonly error?: SwitchyardError | undefined;
+    readonly requestId?: string | undefined;
+  },
+): FinishedExchange {
+  return {
+    req,
+    startedAt,
+    status,
+    route: fields.route,
+    chain: fields.chain,
+    backend: fields.backend,
+    origin: fields.origin,
+    attempts: fields.attempts ?? 0,
+    error: fields.error,
+    requestId: fields.requestId,
+  };
+}

@@ -1,0 +1,390 @@
+/**
+ * One forwarded request: from the chosen backend to the last byte of the answer. It owns the
+ * attempts (retries on listed codes, connection errors and timeouts, with backoff), the request
+ * and per-attempt timers, the mirrors, and the streaming of both bodies with backpressure.
+ * Each try is an `Attempt` (`attempt.ts`), the undici handler that reports back here.
+ */
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type {
+  DecisionBackend,
+  ForwardDecision,
+  Mirror,
+  RetryPolicy,
+  RouteRef,
+  UpstreamTarget,
+} from '@switchyard/core';
+import { BackendProtocolError, ClientAbortedError, RequestTimeoutError } from '../errors.js';
+import type { SwitchyardError } from '../errors.js';
+import { isHttp2, remoteAddressOf, sendError, writeHead } from '../respond.js';
+import type { ProxyRequest, ProxyResponse } from '../respond.js';
+import { declaredLength, hasRequestBody, noop, readBody, teeBody } from './body.js';
+import type { EngineContext, FinishedExchange } from './context.js';
+import { Attempt, onAttemptTimeout } from './attempt.js';
+import { failureError } from './failure.js';
+import type { FailureKind } from './failure.js';
+import { applyModifiers } from '../filters/headers.js';
+import { corsHeadersFor } from '../filters/cors.js';
+import { downstreamHeaders, upstreamHeaders } from './headers.js';
+import { chosenMirrors, sendMirror } from './mirror.js';
+
+/** Per-call options of `forward`. */
+export interface ExchangeOptions {
+  /**
+   * The body to send instead of reading the request stream: for frameworks whose body parser
+   * already consumed it (pass the raw bytes, or a re-serialised body). `content-length` is set
+   * from it.
+   */
+  readonly body?: Buffer | Uint8Array | string;
+  /** The scheme the client used, for `X-Forwarded-Proto`; default: from the socket. */
+  readonly scheme?: 'http' | 'https';
+}
+
+const NO_MIRRORS: readonly Mirror[] = [];
+
+const PENDING = 0;
+const STREAMING = 1;
+const DONE = 2;
+
+const kExchange = Symbol('switchyard.exchange');
+type TaggedResponse = ProxyResponse & { [kExchange]?: Exchange };
+
+/** Exponential backoff, capped at 8× the configured minimum. */
+function backoffFor(retry: RetryPolicy, retryNumber: number): number {
+  if (retry.backoffMs <= 0) return 0;
+  return retry.backoffMs * Math.min(8, 2 ** (retryNumber - 1));
+}
+
+function onRequestTimeout(exchange: Exchange): void {
+  exchange.requestTimedOut();
+}
+
+function retryNow(exchange: Exchange): void {
+  exchange.dispatch();
+}
+
+function onResponseClose(this: TaggedResponse): void {
+  this[kExchange]?.clientGone();
+}
+
+function onResponseDrain(this: TaggedResponse): void {
+  this[kExchange]?.drained();
+}
+
+export class Exchange implements FinishedExchange {
+  status = 0;
+  attempts = 0;
+  error: SwitchyardError | undefined;
+  requestId: string | undefined;
+  origin: string | undefined;
+  readonly startedAt: number;
+  readonly route: RouteRef;
+  readonly chain: readonly RouteRef[];
+
+  private state = PENDING;
+  private attempt: Attempt | undefined;
+  private body: Buffer | Readable | null = null;
+  private headers: string[] = [];
+  private mirrorHeaders: string[] = [];
+  private requestTimer: NodeJS.Timeout | undefined;
+  private backoffTimer: NodeJS.Timeout | undefined;
+  private backoffImmediate: NodeJS.Immediate | undefined;
+  private waitingDrain = false;
+  private originStart = -1;
+  private readonly retry: RetryPolicy | undefined;
+  private readonly maxAttempts: number;
+  private readonly backendTimeoutMs: number | undefined;
+  private readonly upstream: UpstreamTarget;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    readonly req: ProxyRequest,
+    private readonly res: ProxyResponse,
+    private readonly decision: ForwardDecision,
+    readonly backend: DecisionBackend,
+    private readonly origins: readonly string[],
+    startedAt: number,
+  ) {
+    this.startedAt = startedAt;
+    this.route = decision.route;
+    this.chain = decision.chain;
+    this.retry = decision.retry;
+    this.maxAttempts = 1 + (decision.retry?.attempts ?? 0);
+    const timeout = decision.timeouts?.backendRequestMs ?? ctx.backendTimeoutMs;
+    this.backendTimeoutMs = timeout !== undefined && timeout > 0 ? timeout : undefined;
+    this.upstream = backend.upstream ?? decision.upstream;
+  }
+
+  start(options: ExchangeOptions | undefined): void {
+    const { ctx, req, res, decision } = this;
+    ctx.begin();
+    (res as TaggedResponse)[kExchange] = this;
+    res.on('close', onResponseClose);
+    res.on('error', noop);
+    req.on('error', noop);
+    const requestMs = decision.timeouts?.requestMs ?? ctx.requestTimeoutMs;
+    if (requestMs !== undefined && requestMs > 0) {
+      this.requestTimer = setTimeout(onRequestTimeout, requestMs, this);
+    }
+    const originalHost = req.headers.host ?? (req.headers[':authority'] as string | undefined);
+    const scheme = options?.scheme ?? (isEncrypted(req) ? 'https' : 'http');
+    let base = upstreamHeaders(
+      req.rawHeaders,
+      req.httpVersionMajor === 2 ? undefined : req.headers.connection,
+      {
+        host: this.upstream.host ?? originalHost,
+        originalHost,
+        remoteAddress: remoteAddressOf(req),
+        proto: scheme,
+        forwarded: ctx.forwarded,
+        requestIdHeader: ctx.requestIdHeader,
+      },
+      this,
+      ctx.generateId,
+    );
+    let explicit: Buffer | undefined;
+    if (options?.body !== undefined) {
+      explicit =
+        typeof options.body === 'string' ? Buffer.from(options.body) : Buffer.from(options.body);
+      base = withContentLength(base, explicit.length);
+    }
+    this.headers = applyModifiers(base, [decision.requestHeaders, this.backend.requestHeaders]);
+    const mirrors =
+      decision.mirrors.length === 0 ? NO_MIRRORS : chosenMirrors(ctx, decision.mirrors);
+    if (mirrors.length > 0) this.mirrorHeaders = applyModifiers(base, [decision.requestHeaders]);
+    if (explicit !== undefined) {
+      this.body = explicit;
+      this.sendMirrors(mirrors, explicit);
+      this.dispatch();
+      return;
+    }
+    if (!hasRequestBody(req)) {
+      this.sendMirrors(mirrors, null);
+      this.dispatch();
+      return;
+    }
+    const length = declaredLength(req);
+    if (this.retry !== undefined && length !== undefined && length <= ctx.retryBufferBytes) {
+      readBody(req, ctx.retryBufferBytes).then(
+        (buffer) => {
+          if (this.state !== PENDING) return;
+          this.body = buffer;
+          this.sendMirrors(mirrors, buffer);
+          this.dispatch();
+        },
+        () => this.clientGone(),
+      );
+      return;
+    }
+    if (mirrors.length > 0) {
+      const { primary, copies } = teeBody(req, mirrors.length, ctx.mirrorBufferBytes);
+      this.body = primary;
+      this.sendMirrors(mirrors, copies);
+    } else {
+      this.body = req;
+    }
+    this.dispatch();
+  }
+
+  /** Fires the chosen mirrors; `bodies` is one body for all, or one stream copy per mirror. */
+  private sendMirrors(
+    mirrors: readonly Mirror[],
+    bodies: Buffer | null | readonly Readable[],
+  ): void {
+    for (let index = 0; index < mirrors.length; index++) {
+      const body = bodies === null || Buffer.isBuffer(bodies) ? bodies : (bodies[index] ?? null);
+      sendMirror(
+        this.ctx,
+        this.route,
+        mirrors[index]!,
+        this.req.method ?? 'GET',
+        this.decision.upstream.path,
+        this.mirrorHeaders,
+        body,
+      );
+    }
+  }
+
+  /** Sends the next attempt. */
+  dispatch(): void {
+    if (this.state !== PENDING) return;
+    this.backoffTimer = undefined;
+    this.backoffImmediate = undefined;
+    const origins = this.origins;
+    // Several endpoints: start at a random one, and move on to the next for each retry.
+    if (origins.length > 1 && this.originStart < 0) {
+      this.originStart = Math.floor(this.ctx.random() * origins.length);
+    }
+    const origin =
+      origins.length === 1
+        ? origins[0]!
+        : origins[(this.originStart + this.attempts) % origins.length]!;
+    this.attempts += 1;
+    this.origin = origin;
+    const attempt = new Attempt(this, origin);
+    this.attempt = attempt;
+    if (this.backendTimeoutMs !== undefined) {
+      attempt.timer = setTimeout(onAttemptTimeout, this.backendTimeoutMs, attempt);
+    }
+    const h2c = this.backend.appProtocol === 'kubernetes.io/h2c';
+    try {
+      this.ctx.pools.get(origin, h2c).dispatch(
+        {
+          path: this.upstream.path,
+          method: (this.req.method ?? 'GET') as Dispatcher.HttpMethod,
+          headers: this.headers,
+          body: this.body,
+        },
+        attempt,
+      );
+    } catch (error) {
+      attempt.onError(error as Error);
+    }
+  }
+
+  onHeaders(attempt: Attempt, status: number, raw: Buffer[], resume: () => void): boolean {
+    if (this.state !== PENDING) {
+      attempt.cancel(new ClientAbortedError());
+      return true;
+    }
+    if (status < 200) return true;
+    const retry = this.retry;
+    if (retry !== undefined && retry.codes.includes(status) && this.canRetry()) {
+      attempt.discarding = true;
+      this.ctx.upstreamError(this.route, this.backend, `status_${status}`);
+      return true;
+    }
+    const decision = this.decision;
+    const flat = applyModifiers(
+      downstreamHeaders(raw),
+      [decision.responseHeaders, this.backend.responseHeaders],
+      corsHeadersFor(decision, this.req.headers.origin),
+    );
+    try {
+      writeHead(this.res, status, flat);
+    } catch (error) {
+      attempt.cancel(error as Error);
+      this.fail(new BackendProtocolError('invalid backend response headers', { cause: error }));
+      return true;
+    }
+    this.state = STREAMING;
+    this.status = status;
+    attempt.resumeFn = resume;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    // Both response kinds take a Buffer; the union's overloads just do not line up for tsc.
+    if ((this.res as { write(chunk: Buffer): boolean }).write(chunk)) return true;
+    if (!this.waitingDrain) {
+      this.waitingDrain = true;
+      this.res.once('drain', onResponseDrain);
+    }
+    return false;
+  }
+
+  drained(): void {
+    this.waitingDrain = false;
+    this.attempt?.resumeFn?.();
+  }
+
+  onComplete(attempt: Attempt): void {
+    if (attempt.discarding) {
+      if (this.state === PENDING) this.retryLater();
+      return;
+    }
+    if (this.state !== STREAMING) return;
+    this.res.end();
+    this.done(this.status, undefined);
+  }
+
+  attemptFailed(attempt: Attempt, kind: FailureKind, cause: unknown): void {
+    attempt.stale = true;
+    if (this.state === DONE) return;
+    if (responseGone(this.res) || (!this.req.complete && this.req.destroyed)) {
+      this.clientGone();
+      return;
+    }
+    this.ctx.upstreamError(this.route, this.backend, kind);
+    if (this.state === STREAMING) {
+      // The status line is out: the only honest signal left is a truncated answer.
+      this.res.destroy();
+      this.done(this.status, failureError(kind, false, cause));
+      return;
+    }
+    if (this.retry !== undefined && kind !== 'protocol' && this.canRetry()) {
+      this.retryLater();
+      return;
+    }
+    this.fail(failureError(kind, this.retry !== undefined, cause));
+  }
+
+  requestTimedOut(): void {
+    this.requestTimer = undefined;
+    if (this.state === DONE) return;
+    const error = new RequestTimeoutError();
+    this.attempt?.cancel(error);
+    if (this.state === STREAMING) {
+      this.res.destroy();
+      this.done(this.status, error);
+    } else {
+      this.fail(error);
+    }
+  }
+
+  clientGone(): void {
+    if (this.state === DONE) return;
+    this.attempt?.cancel(new ClientAbortedError());
+    if (!responseGone(this.res)) this.res.destroy();
+    this.done(499, new ClientAbortedError());
+  }
+
+  private canRetry(): boolean {
+    return (
+      this.state === PENDING &&
+      this.attempts < this.maxAttempts &&
+      (this.body === null || Buffer.isBuffer(this.body))
+    );
+  }
+
+  private retryLater(): void {
+    this.attempt = undefined;
+    const delay = backoffFor(this.retry!, this.attempts);
+    if (delay === 0) this.backoffImmediate = setImmediate(retryNow, this);
+    else this.backoffTimer = setTimeout(retryNow, delay, this);
+  }
+
+  private fail(error: SwitchyardError): void {
+    sendError(this.res, error);
+    this.done(error.status, error);
+  }
+
+  private done(status: number, error: SwitchyardError | undefined): void {
+    if (this.state === DONE) return;
+    this.state = DONE;
+    this.status = status;
+    this.error = error;
+    if (this.requestTimer !== undefined) clearTimeout(this.requestTimer);
+    if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
+    if (this.backoffImmediate !== undefined) clearImmediate(this.backoffImmediate);
+    if (this.attempt?.timer !== undefined) clearTimeout(this.attempt.timer);
+    this.ctx.finish(this);
+  }
+}
+
+function responseGone(res: ProxyResponse): boolean {
+  return isHttp2(res) ? res.stream.destroyed : res.destroyed;
+}
+
+function isEncrypted(req: ProxyRequest): boolean {
+  return (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+}
+
+function withContentLength(flat: string[], length: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i]!.toLowerCase() !== 'content-length') out.push(flat[i]!, flat[i + 1]!);
+  }
+  out.push('content-length', String(length));
+  return out;
+}

@@ -1,0 +1,95 @@
+/**
+ * Connection pools, one per backend origin (and per protocol: `kubernetes.io/h2c` backends speak
+ * cleartext HTTP/2 over one multiplexed connection). Pools live as long as the proxy: a table swap
+ * does not touch them, so keep-alive connections survive configuration changes.
+ */
+import { H2CClient, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+
+export interface PoolOptions {
+  /** Connections per origin; default 128. `0` means unlimited. */
+  readonly connections?: number;
+  /** Idle keep-alive connections are closed after this long; default 4000 ms (undici's). */
+  readonly keepAliveTimeoutMs?: number;
+  /** Time to establish a connection; default 10000 ms. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Safety net for backends that never send headers when the route sets no timeout; default
+   * 300000 ms. Exceeding it answers 504 (`SWY_BACKEND_TIMEOUT`).
+   */
+  readonly headersTimeoutMs?: number;
+  /** Longest pause between two body chunks of a response; default 300000 ms. */
+  readonly bodyTimeoutMs?: number;
+  /** Largest response header block accepted from a backend; default 16 KiB (Node's). */
+  readonly maxResponseHeaderSize?: number;
+  /** TLS options for `https` origins (CA bundle, client certificate...). */
+  readonly tls?: {
+    readonly ca?: string | Buffer | readonly (string | Buffer)[];
+    readonly rejectUnauthorized?: boolean;
+    readonly cert?: string | Buffer;
+    readonly key?: string | Buffer;
+  };
+}
+
+/** The pools of one proxy, created on first use. */
+export class PoolSet {
+  private readonly pools = new Map<string, Dispatcher>();
+
+  constructor(private readonly options: PoolOptions = {}) {}
+
+  /** The dispatcher for `origin`; `h2c` selects cleartext HTTP/2 with prior knowledge. */
+  get(origin: string, h2c: boolean): Dispatcher {
+    const key = h2c ? `h2c+${origin}` : origin;
+    let pool = this.pools.get(key);
+    if (pool === undefined) {
+      pool = this.create(origin, h2c);
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  private create(origin: string, h2c: boolean): Dispatcher {
+    const o = this.options;
+    const common = {
+      keepAliveTimeout: o.keepAliveTimeoutMs ?? 4000,
+      headersTimeout: o.headersTimeoutMs ?? 300_000,
+      bodyTimeout: o.bodyTimeoutMs ?? 300_000,
+      ...(o.maxResponseHeaderSize === undefined ? {} : { maxHeaderSize: o.maxResponseHeaderSize }),
+    };
+    if (h2c)
+      return new H2CClient(origin, {
+        ...common,
+        connect: { timeout: o.connectTimeoutMs ?? 10_000 },
+      });
+    const tls = o.tls;
+    return new Pool(origin, {
+      ...common,
+      connections: o.connections === 0 ? null : (o.connections ?? 128),
+      pipelining: 1,
+      connect: {
+        timeout: o.connectTimeoutMs ?? 10_000,
+        ...(tls === undefined
+          ? {}
+          : {
+              ...(tls.ca === undefined
+                ? {}
+                : { ca: tls.ca as string | Buffer | (string | Buffer)[] }),
+              ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+              ...(tls.key === undefined ? {} : { key: tls.key }),
+              ...(tls.rejectUnauthorized === undefined
+                ? {}
+                : { rejectUnauthorized: tls.rejectUnauthorized }),
+            }),
+      },
+    });
+  }
+
+  /** Closes every pool, letting in-flight requests finish; `force` aborts them instead. */
+  async close(force = false): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(
+      pools.map((pool) => (force ? pool.destroy() : pool.close()).catch(() => undefined)),
+    );
+  }
+}

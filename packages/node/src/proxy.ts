@@ -1,0 +1,297 @@
+/**
+ * The proxy engine: carries out a core `Decision` on a Node request. It owns the connection
+ * pools, the backend resolver, metrics and logs; it holds no route table, so the listener (or a
+ * framework adapter) decides with whatever table it likes and hands the decision over.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import type { Decision, ForwardDecision, RouteRef } from '@switchyard/core';
+import { defaultResolver } from './backends/default.js';
+import type { BackendResolver, BackendTarget } from './backends/resolver.js';
+import { InvalidOptionError, errorForStatus } from './errors.js';
+import { chooseBackend } from './forward/choose.js';
+import { answered } from './forward/context.js';
+import type { EngineContext, FinishedExchange } from './forward/context.js';
+import { Exchange } from './forward/exchange.js';
+import type { ExchangeOptions } from './forward/exchange.js';
+import { applyModifiers } from './filters/headers.js';
+import { PoolSet } from './forward/pools.js';
+import type { PoolOptions } from './forward/pools.js';
+import { backendLabel, routeLabel } from './labels.js';
+import { logAccess } from './logging.js';
+import type { Logger } from './logging.js';
+import type { ProxyMetrics } from './metrics.js';
+import { sendEmpty, sendError } from './respond.js';
+import type { ProxyRequest, ProxyResponse } from './respond.js';
+import { proxyUpgrade } from './upgrade.js';
+
+export type { ExchangeOptions } from './forward/exchange.js';
+
+export interface ProxyOptions {
+  /** Where backends are; default: kgateway static Backends directly, Services by cluster DNS. */
+  readonly resolver?: BackendResolver;
+  /** Connection pool settings (per backend origin). */
+  readonly pool?: PoolOptions;
+  /** Access logs; default none. Pass a pino logger (`defaultLogger()` logs JSON to stdout). */
+  readonly logger?: Logger | false;
+  /** Prometheus metrics from `createMetrics()`; default none. */
+  readonly metrics?: ProxyMetrics | false;
+  /** Random numbers in [0, 1) for weighted picks and mirror shares; default `Math.random`. */
+  readonly random?: () => number;
+  /** The request-id header kept or generated; default `x-request-id`; `false` for none. */
+  readonly requestIdHeader?: string | false;
+  /** Generates request ids; default `crypto.randomUUID`. */
+  readonly generateRequestId?: () => string;
+  /** Append `X-Forwarded-For/-Proto/-Host`; default true. */
+  readonly forwardedHeaders?: boolean;
+  /** Timeouts for routes that set none (milliseconds; absent = none). */
+  readonly timeouts?: { readonly requestMs?: number; readonly backendRequestMs?: number };
+  /**
+   * Request bodies up to this size (with a known length) are read into memory when the route has
+   * a retry policy, so that a retry can send them again; larger or chunked bodies are streamed and
+   * not retried. Default 64 KiB.
+   */
+  readonly retryBufferBytes?: number;
+  /** Mirrors: header and body timeout (default 10 s) and the largest backlog (default 1 MiB). */
+  readonly mirror?: { readonly timeoutMs?: number; readonly bufferBytes?: number };
+}
+
+/**
+ * Carries out decisions. One engine per process is typical: it pools connections per backend
+ * origin across every listener and every table swap.
+ */
+export interface ProxyEngine {
+  /**
+   * Answers a request as `decision` says: respond, redirect, or forward to a backend. Never
+   * throws; every failure becomes an error answer (see `docs/errors.md`).
+   */
+  handle(
+    req: ProxyRequest,
+    res: ProxyResponse,
+    decision: Decision,
+    options?: ExchangeOptions,
+  ): void;
+  /** `handle` for a forward decision (framework adapters that answer the others themselves). */
+  forward(
+    req: ProxyRequest,
+    res: ProxyResponse,
+    decision: ForwardDecision,
+    options?: ExchangeOptions,
+  ): void;
+  /** Carries an HTTP/1.1 `upgrade` event (WebSocket) as `decision` says. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void;
+  /** Exchanges in progress (WebSocket tunnels not included). */
+  readonly inFlight: number;
+  /** Open WebSocket (upgrade) tunnels. */
+  readonly tunnels: number;
+  /** Resolves when no exchange is in progress. */
+  idle(): Promise<void>;
+  /**
+   * Closes the pools (in-flight requests finish first unless `force`) and every tunnel.
+   */
+  close(options?: { readonly force?: boolean }): Promise<void>;
+}
+
+class Engine implements EngineContext, ProxyEngine {
+  readonly pools: PoolSet;
+  readonly resolver: BackendResolver;
+  readonly random: () => number;
+  readonly requestIdHeader: string | undefined;
+  readonly generateId: () => string;
+  readonly forwarded: boolean;
+  readonly requestTimeoutMs: number | undefined;
+  readonly backendTimeoutMs: number | undefined;
+  readonly retryBufferBytes: number;
+  readonly mirrorTimeoutMs: number;
+  readonly mirrorBufferBytes: number;
+  private readonly logger: Logger | undefined;
+  private readonly metrics: ProxyMetrics | undefined;
+  private readonly openTunnels = new Set<Duplex>();
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: ProxyOptions) {
+    this.pools = new PoolSet(options.pool);
+    this.resolver = options.resolver ?? defaultResolver();
+    this.random = options.random ?? Math.random;
+    const idHeader = options.requestIdHeader ?? 'x-request-id';
+    this.requestIdHeader = idHeader === false ? undefined : idHeader.toLowerCase();
+    this.generateId = options.generateRequestId ?? randomUUID;
+    this.forwarded = options.forwardedHeaders ?? true;
+    this.requestTimeoutMs = positive(options.timeouts?.requestMs, 'timeouts.requestMs');
+    this.backendTimeoutMs = positive(
+      options.timeouts?.backendRequestMs,
+      'timeouts.backendRequestMs',
+    );
+    this.retryBufferBytes = options.retryBufferBytes ?? 64 * 1024;
+    this.mirrorTimeoutMs = options.mirror?.timeoutMs ?? 10_000;
+    this.mirrorBufferBytes = options.mirror?.bufferBytes ?? 1024 * 1024;
+    this.logger = options.logger === false ? undefined : options.logger;
+    this.metrics = options.metrics === false ? undefined : options.metrics;
+  }
+
+  get inFlight(): number {
+    return this.running;
+  }
+
+  get tunnels(): number {
+    return this.openTunnels.size;
+  }
+
+  handle(
+    req: ProxyRequest,
+    res: ProxyResponse,
+    decision: Decision,
+    options?: ExchangeOptions,
+  ): void {
+    if (decision.kind === 'forward') {
+      this.forward(req, res, decision, options);
+      return;
+    }
+    const startedAt = performance.now();
+    this.begin();
+    if (decision.kind === 'redirect') {
+      const headers = applyModifiers(['location', decision.location], [decision.responseHeaders]);
+      sendEmpty(res, decision.status, toRecord(headers));
+      this.finish(answered(req, startedAt, decision.status, decision));
+      return;
+    }
+    if (decision.status >= 400) {
+      const error = errorForStatus(decision.status, decision.reason);
+      sendError(res, error);
+      this.finish(answered(req, startedAt, decision.status, { ...decision, error }));
+      return;
+    }
+    sendEmpty(res, decision.status, decision.headers ?? {});
+    this.finish(answered(req, startedAt, decision.status, decision));
+  }
+
+  forward(
+    req: ProxyRequest,
+    res: ProxyResponse,
+    decision: ForwardDecision,
+    options?: ExchangeOptions,
+  ): void {
+    const startedAt = performance.now();
+    const choice = chooseBackend(this, decision);
+    if (choice.kind === 'backend') {
+      new Exchange(this, req, res, decision, choice.backend, choice.origins, startedAt).start(
+        options,
+      );
+      return;
+    }
+    this.begin();
+    const fields = { route: decision.route, chain: decision.chain, backend: choice.backend };
+    if (choice.kind === 'redirect') {
+      const headers = applyModifiers(
+        ['location', choice.location],
+        [decision.responseHeaders, choice.backend.responseHeaders],
+      );
+      sendEmpty(res, choice.status, toRecord(headers));
+      this.finish(answered(req, startedAt, choice.status, fields));
+      return;
+    }
+    sendError(res, choice.error);
+    this.finish(answered(req, startedAt, choice.error.status, { ...fields, error: choice.error }));
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void {
+    proxyUpgrade(this, this.openTunnels, req, socket, head, decision, performance.now());
+  }
+
+  begin(): void {
+    this.running += 1;
+    this.metrics?.inFlight(1);
+  }
+
+  finish(exchange: FinishedExchange): void {
+    this.running -= 1;
+    const metrics = this.metrics;
+    if (metrics !== undefined) {
+      metrics.inFlight(-1);
+      metrics.request(
+        routeLabel(exchange.route),
+        backendLabel(exchange.backend),
+        exchange.status,
+        (performance.now() - exchange.startedAt) / 1000,
+      );
+    }
+    if (this.logger !== undefined) this.log(this.logger, exchange);
+    if (this.running === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const waiter of waiters) waiter();
+    }
+  }
+
+  private log(logger: Logger, exchange: FinishedExchange): void {
+    const req = exchange.req;
+    logAccess(logger, {
+      requestId:
+        exchange.requestId ??
+        (this.requestIdHeader === undefined
+          ? undefined
+          : (req.headers[this.requestIdHeader] as string | undefined)),
+      method: req.method,
+      url: req.url,
+      host: req.headers.host ?? (req.headers[':authority'] as string | undefined),
+      status: exchange.status,
+      durationMs: performance.now() - exchange.startedAt,
+      chain: exchange.chain,
+      backend: backendLabel(exchange.backend),
+      upstream: exchange.origin,
+      attempts: exchange.attempts,
+      error: exchange.error?.code,
+      cause: exchange.error?.cause,
+    });
+  }
+
+  upstreamError(route: RouteRef | undefined, backend: BackendTarget, code: string): void {
+    this.metrics?.upstreamError(routeLabel(route), backendLabel(backend), code);
+  }
+
+  idle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(options: { readonly force?: boolean } = {}): Promise<void> {
+    for (const socket of this.openTunnels) socket.destroy();
+    this.openTunnels.clear();
+    await this.pools.close(options.force ?? false);
+  }
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === undefined || value === 0) return undefined;
+  if (!Number.isFinite(value) || value < 0) throw new InvalidOptionError(`${name} must be >= 0`);
+  return value;
+}
+
+function toRecord(flat: readonly string[]): Record<string, string[]> {
+  const record: Record<string, string[]> = {};
+  for (let i = 0; i < flat.length; i += 2) (record[flat[i]!] ??= []).push(flat[i + 1]!);
+  return record;
+}
+
+/**
+ * Creates the proxy engine.
+ *
+ * @example
+ * ```ts
+ * import { resolve } from '@switchyard/core';
+ * import { createProxy, staticResolver } from '@switchyard/node';
+ * const proxy = createProxy({ resolver: staticResolver({ 'payments/bff:8080': 'http://127.0.0.1:9003' }) });
+ * http.createServer((req, res) => proxy.handle(req, res, resolve(table, { method: req.method!, path: req.url!, host: req.headers.host, headers: req.headers })));
+ * ```
+ */
+export function createProxy(options: ProxyOptions = {}): ProxyEngine {
+  return new Engine(options);
+}
+
+/** For `createRequestListener`: an engine from options, or the one given. */
+export function isProxyEngine(value: unknown): value is ProxyEngine {
+  return value instanceof Engine;
+}
