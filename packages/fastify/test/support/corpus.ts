@@ -1,0 +1,16 @@
+/**
+ * The corpus run for one Fastify major: the Gateway API cases and the delegation cases over real
+ * sockets with echo backends. Route and listener statuses come from `compile`, not from the
+ * plugin, so this target does not report them (the core and node runs check them); they show up
+ * as skipped.
+ */
+import { casesDir, externalCasesDir, httpTarget, runCases } from '@switchyard/test-kit';
+import type { Flavour } from './flavours.js';
+import { fastifyGatewayFactory } from './gateway-factory.js';
+
+export function runCorpus(flavour: Flavour): void {
+  runCases({
+    target: httpTarget({ name: flavour.name, factory: fastifyGatewayFactory(flavour) }),
+    dirs: [casesDir.gatewayApi, casesDir.delegation, externalCasesDir()],
+  });
+}
