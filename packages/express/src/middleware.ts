@@ -15,11 +15,16 @@ import type {
   RouteSource,
   RouteTable,
 } from '@switchyard/core';
-import { InvalidOptionError, createProxy, toResolveRequest, toSource } from '@switchyard/node';
+import {
+  InvalidOptionError,
+  createProxy,
+  handOff,
+  toResolveRequest,
+  toSource,
+} from '@switchyard/node';
 import type { ArrivalInfo, ExchangeOptions, ProxyEngine, ProxyOptions } from '@switchyard/node';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { replayedBody } from './body.js';
-import { handOff } from './handoff.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -21,7 +21,13 @@ import type {
   RouteSource,
   RouteTable,
 } from '@switchyard/core';
-import { InvalidOptionError, createProxy, toResolveRequest, toSource } from '@switchyard/node';
+import {
+  InvalidOptionError,
+  createProxy,
+  handOff,
+  toResolveRequest,
+  toSource,
+} from '@switchyard/node';
 import type {
   ArrivalInfo,
   ExchangeOptions,
@@ -37,7 +43,6 @@ import type {
   HookHandlerDoneFunction,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import { handOff } from './handoff.js';
 import { accessLogger } from './logger.js';
 
 declare module 'fastify' {

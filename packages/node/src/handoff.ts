@@ -4,10 +4,7 @@
  * the backend's request header modifiers, a rewritten Host), and the rule's response header
  * modifiers and CORS headers are applied when the handler writes its status line, as the proxy
  * applies them to a backend's answer. Mirrors, retries and timeouts are proxy concerns and do not
- * apply to in-process handlers.
- *
- * The same file exists in `@switchyard/express`; it belongs in `@switchyard/node` once it exports
- * it (see the package README).
+ * apply to in-process handlers. Used by the Express and Fastify adapters' `handlers` option.
  */
 import type {
   IncomingHttpHeaders,
