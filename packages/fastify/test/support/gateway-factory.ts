@@ -9,7 +9,7 @@ import { compile } from '@switchyard/core';
 import type { CompileResult, RouteTable } from '@switchyard/core';
 import { createProxy, staticResolver, swappableSource } from '@switchyard/node';
 import type { HttpGatewayFactory } from '@switchyard/test-kit';
-import { testCertificate } from '@switchyard/test-kit';
+import { seededRandom, testCertificate } from '@switchyard/test-kit';
 import type { FastifyInstance } from 'fastify';
 import { switchyard } from '../../src/index.js';
 import type { Flavour } from './flavours.js';
@@ -20,7 +20,11 @@ export function fastifyGatewayFactory(flavour: Flavour): HttpGatewayFactory {
       compile(objects, { ...input.compileOptions, gateway: input.gateway });
     let result = build(input.objects);
     const source = swappableSource(result.table);
-    const proxy = createProxy({ resolver: staticResolver(input.backends), logger: false });
+    const proxy = createProxy({
+      resolver: staticResolver(input.backends),
+      random: seededRandom(),
+      logger: false,
+    });
     const apps = new Map<number, { app: FastifyInstance; port: number }>();
 
     const serve = async (port: number, protocol: 'HTTP' | 'HTTPS'): Promise<void> => {

@@ -6,6 +6,7 @@
 import { compile } from '@switchyard/core';
 import type { CompileResult } from '@switchyard/core';
 import type { HttpGatewayFactory } from '@switchyard/test-kit';
+import { seededRandom } from '@switchyard/test-kit';
 import {
   certificatesFromSecrets,
   createGateway,
@@ -26,6 +27,7 @@ export const nodeGatewayFactory: HttpGatewayFactory = async (input) => {
     ports: () => 0,
     certificates: (ref) => certificates(ref),
     resolver: staticResolver(input.backends),
+    random: seededRandom(),
     http2: { tls: true, cleartext: true },
     logger: false,
     metrics: false,

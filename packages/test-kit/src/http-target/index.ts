@@ -12,3 +12,4 @@ export { Clients } from './client.js';
 export { selfSignedCertificate } from './certificate.js';
 export type { TlsMaterial } from './certificate.js';
 export { testCertificate, withTlsMaterial } from './tls-objects.js';
+export { seededRandom } from './seeded-random.js';
