@@ -7,7 +7,7 @@
  */
 import type { Decision, ResolveRequest } from './decision.js';
 import type { RouteTable } from './table.js';
-import { decide } from './decide/decide.js';
+import { decide, decidePlanned } from './decide/decide.js';
 import { hostWithoutPort, requestHost } from './match/hostname.js';
 import {
   selectListener,
@@ -93,5 +93,7 @@ export function resolveTraced(
       listener: { name: listener.name, port: listener.port },
     };
   }
+  // The common case, a plain forward, is built from the entry alone (see `forwardPlan`).
+  if (entry.plan !== undefined) return decidePlanned(entry.plan, listener, view);
   return decide({ route: entry.route, listener, scheme, host, request: view });
 }

@@ -130,7 +130,9 @@ function normalizeValueMatch(
 }
 
 /** HM-4 / QM-4: of entries with the same name, only the first is used. */
-function firstOfEachName(matches: readonly NormalizedValueMatch[]): NormalizedValueMatch[] {
+function firstOfEachName(matches: NormalizedValueMatch[]): NormalizedValueMatch[] {
+  // Most matches have no header or query list, or one entry: no duplicates to look for.
+  if (matches.length < 2) return matches;
   const seen = new Set<string>();
   return matches.filter((match) => !seen.has(match.name) && seen.add(match.name));
 }

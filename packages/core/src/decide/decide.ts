@@ -9,6 +9,7 @@ import type {
   DecisionBackend,
   ForwardDecision,
   ListenerRef,
+  Mirror,
   RedirectDecision,
   RouteRef,
   UpstreamTarget,
@@ -101,6 +102,68 @@ export function decide(input: DecideInput): Decision {
   if (action.cors !== undefined) decision.cors = action.cors;
   if (action.timeouts !== undefined) decision.timeouts = action.timeouts;
   if (action.retry !== undefined) decision.retry = action.retry;
+  return decision;
+}
+
+/**
+ * The constant part of a plain forward: a forward action without CORS, without a URLRewrite, with
+ * no backend-level rewrite or redirect and at least one valid backend. Such a route's Decision
+ * differs between requests only in the listener and the upstream path, so the index computes the
+ * rest once (`forwardPlan`) and `resolve` skips `decide`, and the loads of `route.chain`,
+ * `route.action` and every backend that it would make per request.
+ */
+export interface ForwardPlan {
+  readonly route: RouteRef;
+  readonly chain: readonly RouteRef[];
+  readonly backends: readonly DecisionBackend[];
+  readonly mirrors: readonly Mirror[];
+  readonly requestHeaders: ForwardAction['requestHeaders'];
+  readonly responseHeaders: ForwardAction['responseHeaders'];
+  readonly timeouts: ForwardAction['timeouts'];
+  readonly retry: ForwardAction['retry'];
+}
+
+/** The route's {@link ForwardPlan}, or undefined when its Decision needs {@link decide}. */
+export function forwardPlan(route: FlatRoute): ForwardPlan | undefined {
+  const action = route.action;
+  if (action.kind !== 'forward' || action.cors !== undefined || action.rewrite !== undefined) {
+    return undefined;
+  }
+  if (allInvalid(action.backends) !== undefined) return undefined;
+  for (const backend of action.backends) if (isPerRequest(backend)) return undefined;
+  const chain = route.chain;
+  return {
+    route: chain[chain.length - 1] as RouteRef,
+    chain,
+    backends: action.backends as readonly StaticBackend[],
+    mirrors: action.mirrors,
+    requestHeaders: action.requestHeaders,
+    responseHeaders: action.responseHeaders,
+    timeouts: action.timeouts,
+    retry: action.retry,
+  };
+}
+
+/** What {@link decide} returns for a route with a {@link ForwardPlan}, built from the plan alone. */
+export function decidePlanned(
+  plan: ForwardPlan,
+  listener: TableListener,
+  request: RequestView,
+): ForwardDecision {
+  const query = request.query;
+  const decision: Mutable<ForwardDecision> = {
+    kind: 'forward',
+    listener: { name: listener.name, port: listener.port },
+    route: plan.route,
+    chain: plan.chain,
+    backends: plan.backends,
+    upstream: { path: query === undefined ? request.path : `${request.path}?${query}` },
+    mirrors: plan.mirrors,
+  };
+  if (plan.requestHeaders !== undefined) decision.requestHeaders = plan.requestHeaders;
+  if (plan.responseHeaders !== undefined) decision.responseHeaders = plan.responseHeaders;
+  if (plan.timeouts !== undefined) decision.timeouts = plan.timeouts;
+  if (plan.retry !== undefined) decision.retry = plan.retry;
   return decision;
 }
 

@@ -21,9 +21,13 @@ import type { FlatRoute } from '../table.js';
 import { pathMatches, prefixSegments, prepareMatch, type PreparedMatch } from './prepared.js';
 import { orNone } from './none.js';
 import { regexSafePrefix } from './regex.js';
+import { forwardPlan, type ForwardPlan } from '../decide/decide.js';
 
-/** One match to evaluate for an entry: the route's own (`guard` -1) or an ancestor's. */
-export interface IndexCheck {
+/**
+ * One match to evaluate for an entry: the route's own (`guard` -1) or an ancestor's. It carries
+ * the prepared match's fields itself, so the lookup reads them without one more object load.
+ */
+export interface IndexCheck extends PreparedMatch {
   readonly match: PreparedMatch;
   /** Index into `route.guards`, or -1 for the route's own match. */
   readonly guard: number;
@@ -36,6 +40,8 @@ export interface IndexEntry {
   readonly route: FlatRoute;
   /** The route's own match first, then its guards. */
   readonly checks: readonly IndexCheck[];
+  /** The route's Decision precomputed when it is a plain forward (see `forwardPlan`). */
+  readonly plan: ForwardPlan | undefined;
 }
 
 export interface TrieNode {
@@ -47,12 +53,20 @@ export interface TrieNode {
   readonly exact: readonly IndexEntry[];
   /**
    * The children as an open-addressing table (linear probing, at most half full, a power of two
-   * long): `hashes[i]` is the {@link segmentHash} of `nodes[i].segment`, -1 for an empty slot.
-   * Undefined for a leaf. Plain arrays of small integers keep probing cheap and allocation-free.
+   * slots), three array items per slot: the {@link segmentHash} of the child's segment (-1 for an
+   * empty slot), the segment, the child. Undefined for a leaf. One array with the segment beside
+   * its hash lets a probe confirm a candidate without loading the child node or further arrays:
+   * at 100k routes every load of table memory is likely a cache miss.
    */
-  readonly hashes: readonly number[] | undefined;
-  readonly nodes: readonly (TrieNode | undefined)[] | undefined;
+  readonly probe: readonly ProbeItem[] | undefined;
+  /** Slot count - 1 (0 for a leaf). */
+  readonly mask: number;
 }
+
+export type ProbeItem = number | string | TrieNode | undefined;
+
+/** Items per slot of {@link TrieNode.probe}. */
+export const PROBE_STRIDE = 3;
 
 /** The trie while it is being built. */
 interface BuildNode {
@@ -124,27 +138,44 @@ function placeRoute(route: FlatRoute): Placement {
   const exact = matches.find((m) => m.pathType === 'Exact');
   if (exact !== undefined) {
     // The whole path is known, so every other path test can be decided now.
-    const checks = matches.map((match, i) => ({
-      match,
-      guard: i - 1,
-      skipPath: pathMatches(match, exact.pathValue),
-    }));
+    const checks = matches.map((match, i) =>
+      indexCheck(match, i - 1, pathMatches(match, exact.pathValue)),
+    );
     const path = exact.pathValue;
     const segments = path.startsWith('/') ? path.slice(1).split('/') : undefined;
-    return { entry: { rank: route.rank, route, checks }, exact: true, segments };
+    return { entry: indexEntry(route, checks), exact: true, segments };
   }
   let segments: readonly string[] = [];
   for (const match of matches) {
     const anchor = anchorSegments(match);
     if (anchor.length > segments.length) segments = anchor;
   }
-  const checks = matches.map((match, i) => ({
-    match,
-    guard: i - 1,
-    skipPath:
+  const checks = matches.map((match, i) =>
+    indexCheck(
+      match,
+      i - 1,
       match.pathType === 'PathPrefix' && startsWithSegments(segments, anchorSegments(match)),
-  }));
-  return { entry: { rank: route.rank, route, checks }, exact: false, segments };
+    ),
+  );
+  return { entry: indexEntry(route, checks), exact: false, segments };
+}
+
+function indexCheck(match: PreparedMatch, guard: number, skipPath: boolean): IndexCheck {
+  return {
+    pathType: match.pathType,
+    pathValue: match.pathValue,
+    pathRegex: match.pathRegex,
+    method: match.method,
+    headers: match.headers,
+    query: match.query,
+    match,
+    guard,
+    skipPath,
+  };
+}
+
+function indexEntry(route: FlatRoute, checks: readonly IndexCheck[]): IndexEntry {
+  return { rank: route.rank, route, checks, plan: forwardPlan(route) };
 }
 
 /** The segments every path the match accepts starts with. */
@@ -185,27 +216,32 @@ function seal(node: BuildNode): TrieNode {
       segment: node.segment,
       entries: orNone(node.entries),
       exact: orNone(node.exact),
-      hashes: undefined,
-      nodes: undefined,
+      probe: undefined,
+      mask: 0,
     };
   }
   let size = 2;
   while (size < node.children.size * 2) size *= 2;
-  const hashes = new Array<number>(size).fill(-1);
-  const nodes = new Array<TrieNode | undefined>(size).fill(undefined);
+  const probe = new Array<ProbeItem>(size * PROBE_STRIDE);
+  for (let slot = 0; slot < size; slot++) {
+    probe[slot * PROBE_STRIDE] = -1;
+    probe[slot * PROBE_STRIDE + 1] = '';
+    probe[slot * PROBE_STRIDE + 2] = undefined;
+  }
   for (const child of node.children.values()) {
     const hash = segmentHash(child.segment, 0, child.segment.length);
     let slot = hash & (size - 1);
-    while (hashes[slot] !== -1) slot = (slot + 1) & (size - 1);
-    hashes[slot] = hash;
-    nodes[slot] = seal(child);
+    while (probe[slot * PROBE_STRIDE] !== -1) slot = (slot + 1) & (size - 1);
+    probe[slot * PROBE_STRIDE] = hash;
+    probe[slot * PROBE_STRIDE + 1] = child.segment;
+    probe[slot * PROBE_STRIDE + 2] = seal(child);
   }
   return {
     segment: node.segment,
     entries: orNone(node.entries),
     exact: orNone(node.exact),
-    hashes,
-    nodes,
+    probe,
+    mask: size - 1,
   };
 }
 

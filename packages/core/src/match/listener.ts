@@ -50,6 +50,26 @@ export function selectListener(
   rejected?: ListenerRejection[],
 ): ListenerSelection {
   const protocol = query.scheme === 'https' ? 'HTTPS' : 'HTTP';
+  const listeners = table.listeners;
+  if (rejected === undefined && listeners.length === 1) {
+    const only = listeners[0]!;
+    // The usual table: one listener. Same outcome as below, without the scans.
+    if (only.protocol === protocol && (query.port === undefined || query.port === only.port)) {
+      if (hostnameScore(only.hostname, query.host) < 0) {
+        return { ok: false, status: 404, reason: 'no listener' };
+      }
+      const sni = query.sni;
+      if (
+        protocol === 'HTTPS' &&
+        sni !== undefined &&
+        sni !== '' &&
+        hostnameScore(only.hostname, sni) < 0
+      ) {
+        return { ok: false, status: 421, reason: 'misdirected request' };
+      }
+      return { ok: true, listener: only };
+    }
+  }
   const port = query.port ?? defaultPort(table.listeners, protocol);
   const byHost = mostSpecific(table.listeners, protocol, port, query.host);
   const bySni =

@@ -13,6 +13,7 @@ import type { TableListener } from '../table.js';
 import {
   buildListenerIndex,
   HASH_SEED,
+  PROBE_STRIDE,
   isListenerIndex,
   type IndexEntry,
   type ListenerIndex,
@@ -99,8 +100,8 @@ function findInBucket(
   if (node.entries.length > 0) lists[count++] = node.entries;
   // Walk the segments of the path (it starts with `/`): hash each one while looking for its end.
   for (let start = 1; ;) {
-    const hashes = node.hashes;
-    if (hashes === undefined) break;
+    const probe = node.probe;
+    if (probe === undefined) break;
     let hash = HASH_SEED;
     let end = start;
     for (; end < length; end++) {
@@ -109,17 +110,15 @@ function findInBucket(
       hash = Math.imul(hash ^ code, 16777619);
     }
     hash &= 0x3fffffff;
-    const mask = hashes.length - 1;
+    const mask = node.mask;
     let child: TrieNode | undefined;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const stored = hashes[slot]!;
+      const at = slot * PROBE_STRIDE;
+      const stored = probe[at] as number;
       if (stored === -1) break;
-      if (stored === hash) {
-        const candidate = node.nodes![slot]!;
-        if (isSegment(candidate.segment, path, start, end)) {
-          child = candidate;
-          break;
-        }
+      if (stored === hash && isSegment(probe[at + 1] as string, path, start, end)) {
+        child = probe[at + 2] as TrieNode;
+        break;
       }
     }
     if (child === undefined) break;
@@ -192,7 +191,7 @@ function entryMatches(entry: IndexEntry, request: RequestView): boolean {
   const checks = entry.checks;
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i]!;
-    if (!matchesRequest(check.match, request, check.skipPath)) return false;
+    if (!matchesRequest(check, request, check.skipPath)) return false;
   }
   return true;
 }

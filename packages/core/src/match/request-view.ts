@@ -35,6 +35,7 @@ function joinValue(value: string | readonly string[] | undefined): string | unde
 /** One request, ready for matching: path normalised, headers and query on demand. */
 export class RequestView {
   private headerMap: Map<string, string> | undefined;
+  private headerLookups = 0;
   private queryMap: Map<string, string> | undefined;
 
   constructor(
@@ -48,7 +49,15 @@ export class RequestView {
 
   /** The value of a header (name in lower case), joined as {@link headerValue} does. */
   header(lowerName: string): string | undefined {
-    if (this.headerMap === undefined) this.headerMap = buildHeaderMap(this.headers);
+    if (this.headerMap === undefined) {
+      // A request usually meets one or two header matches: scanning the few headers it carries
+      // is cheaper than lower-casing them all into a map. Many lookups pay for the map.
+      if (this.headerLookups < 2) {
+        this.headerLookups++;
+        return scanHeaders(this.headers, lowerName);
+      }
+      this.headerMap = buildHeaderMap(this.headers);
+    }
     return this.headerMap.get(lowerName);
   }
 
@@ -57,6 +66,18 @@ export class RequestView {
     if (this.queryMap === undefined) this.queryMap = parseQuery(this.query ?? '');
     return this.queryMap.get(name);
   }
+}
+
+/** {@link headerValue} for a name already in lower case. */
+function scanHeaders(headers: RequestHeaders, lower: string): string | undefined {
+  if (headers === undefined) return undefined;
+  let joined: string | undefined;
+  for (const key in headers) {
+    if (key.length !== lower.length || (key !== lower && key.toLowerCase() !== lower)) continue;
+    const value = joinValue(headers[key]);
+    if (value !== undefined) joined = joined === undefined ? value : `${joined},${value}`;
+  }
+  return joined;
 }
 
 function buildHeaderMap(headers: RequestHeaders): Map<string, string> {
