@@ -10,11 +10,11 @@ import { staticResolver } from '@switchyard/node';
 import type { NextFunction, Request, Response } from 'express';
 import { keepRawBody, switchyard } from '../src/index.js';
 import type { SwitchyardMiddleware } from '../src/index.js';
-import { startCaptureBackend } from './support/backend.js';
-import type { CaptureBackend } from './support/backend.js';
-import { send } from './support/client.js';
+import { startCaptureBackend } from '@switchyard/test-kit';
+import type { CaptureBackend } from '@switchyard/test-kit';
+import { send } from '@switchyard/test-kit';
 import { flavours } from './support/flavours.js';
-import { worldTable } from './support/world.js';
+import { worldTable } from '@switchyard/test-kit';
 
 describe.each(flavours)('$name: bodies read by a parser before the middleware', (flavour) => {
   let banking: CaptureBackend;

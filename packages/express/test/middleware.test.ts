@@ -11,11 +11,11 @@ import type { SwappableSource } from '@switchyard/node';
 import type { NextFunction, Request, Response } from 'express';
 import { switchyard } from '../src/index.js';
 import type { SwitchyardMiddleware } from '../src/index.js';
-import { startCaptureBackend } from './support/backend.js';
-import type { CaptureBackend } from './support/backend.js';
-import { send } from './support/client.js';
+import { startCaptureBackend } from '@switchyard/test-kit';
+import type { CaptureBackend } from '@switchyard/test-kit';
+import { send } from '@switchyard/test-kit';
 import { flavours } from './support/flavours.js';
-import { FRESH_RULE, worldTable } from './support/world.js';
+import { FRESH_RULE, worldTable } from '@switchyard/test-kit';
 
 /** Serves `app` on a free port; answers the server and its origin. */
 async function listen(app: RequestListener): Promise<{ server: Server; origin: string }> {

@@ -12,7 +12,7 @@ import type { EchoBackend, NormalizedRequest } from '@switchyard/test-kit';
 import { switchyard } from '../src/index.js';
 import type { SwitchyardMiddleware } from '../src/index.js';
 import { flavours } from './support/flavours.js';
-import { worldTable } from './support/world.js';
+import { worldTable } from '@switchyard/test-kit';
 
 function webSocketRequest(path: string): NormalizedRequest {
   return {

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticResolver } from '@switchyard/node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { switchyard } from '../src/index.js';
-import { startCaptureBackend } from './support/backend.js';
-import type { CaptureBackend } from './support/backend.js';
-import { send } from './support/client.js';
+import { startCaptureBackend } from '@switchyard/test-kit';
+import type { CaptureBackend } from '@switchyard/test-kit';
+import { send } from '@switchyard/test-kit';
 import { flavours } from './support/flavours.js';
-import { worldTable } from './support/world.js';
+import { worldTable } from '@switchyard/test-kit';
 
 describe.each(flavours)('$name: bodies Fastify would parse', (flavour) => {
   let banking: CaptureBackend;

@@ -14,11 +14,11 @@ import { testCertificate } from '@switchyard/test-kit';
 import type { SwappableSource } from '@switchyard/node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import switchyardDefault, { switchyard } from '../src/index.js';
-import { startCaptureBackend } from './support/backend.js';
-import type { CaptureBackend } from './support/backend.js';
-import { send } from './support/client.js';
+import { startCaptureBackend } from '@switchyard/test-kit';
+import type { CaptureBackend } from '@switchyard/test-kit';
+import { send } from '@switchyard/test-kit';
 import { flavours } from './support/flavours.js';
-import { FRESH_RULE, worldTable } from './support/world.js';
+import { FRESH_RULE, worldTable } from '@switchyard/test-kit';
 
 function originOf(app: FastifyInstance): string {
   const address = app.server.address();

@@ -10,7 +10,7 @@ import type { EchoBackend, NormalizedRequest } from '@switchyard/test-kit';
 import type { FastifyInstance } from 'fastify';
 import { switchyard } from '../src/index.js';
 import { flavours } from './support/flavours.js';
-import { worldTable } from './support/world.js';
+import { worldTable } from '@switchyard/test-kit';
 
 function webSocketRequest(path: string): NormalizedRequest {
   return {

@@ -55,3 +55,4 @@ export { echoSetHeaders, observeDecision } from './core-observe.js';
 export type { CoreTargetOptions } from './core-target.js';
 export * from './echo/index.js';
 export * from './http-target/index.js';
+export * from './adapter-support/index.js';

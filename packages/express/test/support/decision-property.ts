@@ -17,10 +17,10 @@ import type { SwappableSource } from '@switchyard/node';
 import type { Request } from 'express';
 import { isUnrouted, switchyard } from '../../src/index.js';
 import type { SwitchyardMiddleware } from '../../src/index.js';
-import { propertyParameters, requestArb, worldArb } from './arbitraries.js';
-import type { GeneratedRequest } from './arbitraries.js';
-import { startCaptureBackend } from './backend.js';
-import type { CaptureBackend } from './backend.js';
+import { propertyParameters, requestArb, worldArb } from '@switchyard/test-kit';
+import type { GeneratedRequest } from '@switchyard/test-kit';
+import { startCaptureBackend } from '@switchyard/test-kit';
+import type { CaptureBackend } from '@switchyard/test-kit';
 import type { Flavour } from './flavours.js';
 
 const PROBE = 'x-probe';
