@@ -140,7 +140,9 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
       name,
     })),
     routes,
-    index: buildListenerIndex(routes),
+    // The index is opaque outside match/ and never written after it is built: freezing it only at
+    // the top keeps `deepFreeze` from walking every trie node (a fifth of compile at 10k routes).
+    index: Object.freeze(buildListenerIndex(routes)),
   };
 }
 
