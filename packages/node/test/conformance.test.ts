@@ -11,5 +11,5 @@ runCases({
     partialMirrorWaitMs: 1,
   }),
   dirs: [casesDir.gatewayApi, casesDir.delegation, externalCasesDir()],
-  sampleSize: 1000,
+  sampleSize: 2000,
 });

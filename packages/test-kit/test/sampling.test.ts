@@ -81,7 +81,7 @@ describe('sampleBackends', () => {
     const problems = await sampleBackends(split, dataPlane({ v1: 50, v2: 50 }));
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(
-      /^Service infra\/v1:8080: \d+\/500 requests \(0\.\d+\), expected 0\.700 ± 0\.05$/,
+      /^Service infra\/v1:8080: \d+\/2000 requests \(0\.\d+\), expected 0\.700 ± 0\.05$/,
     );
   });
 
