@@ -35,7 +35,9 @@ function mb(bytes: number): string {
 }
 
 function printSummary(results: readonly MemoryResult[]): void {
-  console.log('\n### Table memory (heapUsed delta after gc, fresh process per size)\n');
+  console.log(
+    '\n### Table memory (heapUsed + arrayBuffers delta after gc, fresh process per size)\n',
+  );
   console.log(
     markdownTable(
       [

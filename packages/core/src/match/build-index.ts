@@ -44,29 +44,33 @@ export interface IndexEntry {
   readonly plan: ForwardPlan | undefined;
 }
 
-export interface TrieNode {
-  /** The path segment that leads here from the parent. */
-  readonly segment: string;
-  /** PathPrefix routes ending here and regex routes anchored here. */
-  readonly entries: readonly IndexEntry[];
-  /** Exact routes whose path ends exactly here. */
-  readonly exact: readonly IndexEntry[];
-  /**
-   * The children as an open-addressing table (linear probing, at most half full, a power of two
-   * slots), three array items per slot: the {@link segmentHash} of the child's segment (-1 for an
-   * empty slot), the segment, the child. Undefined for a leaf. One array with the segment beside
-   * its hash lets a probe confirm a candidate without loading the child node or further arrays:
-   * at 100k routes every load of table memory is likely a cache miss.
-   */
-  readonly probe: readonly ProbeItem[] | undefined;
-  /** Slot count - 1 (0 for a leaf). */
-  readonly mask: number;
+/**
+ * One hostname bucket's segment trie, laid out flat so that a lookup touches few, close places of
+ * memory: at 100k routes every load of table memory is likely a cache (and TLB) miss, and a trie
+ * of JS objects costs several per segment (probe array, segment string, node, list).
+ *
+ * `nodes` holds one record per trie node, a subtree's records next to each other (depth first):
+ *
+ *     o        segment length L (the segment that leads here from the parent; 0 at the root)
+ *     o+1..L   the segment's UTF-16 code units
+ *     p = o+1+L
+ *     p        children: slot count - 1, or -1 for a leaf
+ *     p+1      id in `lists` of the PathPrefix/regex entries placed here, -1 for none
+ *     p+2      id in `lists` of the Exact entries whose whole path ends here, -1 for none
+ *     p+3+2s   slot s of an open-addressing table (linear probing, at most half full): the
+ *     p+4+2s   {@link segmentHash} of a child's segment (-1 for an empty slot), the child's `o`
+ *
+ * A probe confirms a hash against the segment at the start of the child's own record, which is
+ * also where the walk goes next. The root's record starts at 0.
+ */
+export interface PathIndex {
+  readonly nodes: Int32Array;
+  /** Every non-empty entry list of the trie, sorted by rank. */
+  readonly lists: readonly (readonly IndexEntry[])[];
 }
 
-export type ProbeItem = number | string | TrieNode | undefined;
-
-/** Items per slot of {@link TrieNode.probe}. */
-export const PROBE_STRIDE = 3;
+/** Where the root's fields start (`p` of the record at 0, whose segment is empty). */
+export const ROOT_FIELDS = 1;
 
 /** The trie while it is being built. */
 interface BuildNode {
@@ -74,10 +78,6 @@ interface BuildNode {
   readonly entries: IndexEntry[];
   readonly exact: IndexEntry[];
   children: Map<string, BuildNode> | undefined;
-}
-
-export interface PathIndex {
-  readonly root: TrieNode;
 }
 
 interface BuildIndex {
@@ -117,7 +117,7 @@ export function buildListenerIndex(routes: readonly FlatRoute[]): ListenerIndex 
     tag: INDEX_TAG,
     exactHosts: sealAll(exactHosts),
     wildcardHosts: sealAll(wildcardHosts),
-    anyHost: anyHost === undefined ? undefined : { root: seal(anyHost.root) },
+    anyHost: anyHost === undefined ? undefined : seal(anyHost.root),
   };
 }
 
@@ -175,7 +175,19 @@ function indexCheck(match: PreparedMatch, guard: number, skipPath: boolean): Ind
 }
 
 function indexEntry(route: FlatRoute, checks: readonly IndexCheck[]): IndexEntry {
-  return { rank: route.rank, route, checks, plan: forwardPlan(route) };
+  // A check the entry's place already proves, with nothing else to test, always holds: leaving
+  // it out saves the lookup loading it (at 100k routes, a cache miss per check).
+  const open = checks.filter((check) => !alwaysHolds(check));
+  return { rank: route.rank, route, checks: orNone(open), plan: forwardPlan(route) };
+}
+
+function alwaysHolds(check: IndexCheck): boolean {
+  return (
+    check.skipPath &&
+    check.method === undefined &&
+    check.headers.length === 0 &&
+    check.query.length === 0
+  );
 }
 
 /** The segments every path the match accepts starts with. */
@@ -206,43 +218,55 @@ function buildNode(segment: string): BuildNode {
 }
 
 function sealAll(buckets: Map<string, BuildIndex>): Map<string, PathIndex> {
-  return new Map([...buckets].map(([key, bucket]) => [key, { root: seal(bucket.root) }]));
+  return new Map([...buckets].map(([key, bucket]) => [key, seal(bucket.root)]));
 }
 
-/** The finished node: children moved into their probing table. */
-function seal(node: BuildNode): TrieNode {
-  if (node.children === undefined) {
-    return {
-      segment: node.segment,
-      entries: orNone(node.entries),
-      exact: orNone(node.exact),
-      probe: undefined,
-      mask: 0,
-    };
-  }
-  let size = 2;
-  while (size < node.children.size * 2) size *= 2;
-  const probe = new Array<ProbeItem>(size * PROBE_STRIDE);
-  for (let slot = 0; slot < size; slot++) {
-    probe[slot * PROBE_STRIDE] = -1;
-    probe[slot * PROBE_STRIDE + 1] = '';
-    probe[slot * PROBE_STRIDE + 2] = undefined;
-  }
-  for (const child of node.children.values()) {
-    const hash = segmentHash(child.segment, 0, child.segment.length);
-    let slot = hash & (size - 1);
-    while (probe[slot * PROBE_STRIDE] !== -1) slot = (slot + 1) & (size - 1);
-    probe[slot * PROBE_STRIDE] = hash;
-    probe[slot * PROBE_STRIDE + 1] = child.segment;
-    probe[slot * PROBE_STRIDE + 2] = seal(child);
-  }
-  return {
-    segment: node.segment,
-    entries: orNone(node.entries),
-    exact: orNone(node.exact),
-    probe,
-    mask: size - 1,
+/** The finished trie: every node's record written depth first into one `Int32Array`. */
+function seal(root: BuildNode): PathIndex {
+  const nodes = new Int32Array(recordSize(root));
+  const lists: (readonly IndexEntry[])[] = [];
+  const listId = (list: readonly IndexEntry[]): number =>
+    list.length === 0 ? -1 : lists.push(list) - 1;
+  const write = (node: BuildNode, at: number): number => {
+    const { segment } = node;
+    nodes[at] = segment.length;
+    for (let i = 0; i < segment.length; i++) nodes[at + 1 + i] = segment.charCodeAt(i);
+    const fields = at + 1 + segment.length;
+    const children = node.children === undefined ? [] : [...node.children.values()];
+    const slots = slotCount(children.length);
+    nodes[fields] = slots - 1;
+    nodes[fields + 1] = listId(node.entries);
+    nodes[fields + 2] = listId(node.exact);
+    const table = fields + 3;
+    nodes.fill(-1, table, table + 2 * slots);
+    let next = table + 2 * slots;
+    for (const child of children) {
+      const hash = segmentHash(child.segment, 0, child.segment.length);
+      let slot = hash & (slots - 1);
+      while (nodes[table + 2 * slot] !== -1) slot = (slot + 1) & (slots - 1);
+      nodes[table + 2 * slot] = hash;
+      nodes[table + 2 * slot + 1] = next;
+      next = write(child, next);
+    }
+    return next;
   };
+  write(root, 0);
+  return { nodes, lists };
+}
+
+/** Slots for `children` (0 for a leaf, so its mask is -1): a power of two, at most half full. */
+function slotCount(children: number): number {
+  if (children === 0) return 0;
+  let size = 2;
+  while (size < children * 2) size *= 2;
+  return size;
+}
+
+function recordSize(node: BuildNode): number {
+  let size = 4 + node.segment.length + 2 * slotCount(node.children?.size ?? 0);
+  if (node.children !== undefined)
+    for (const child of node.children.values()) size += recordSize(child);
+  return size;
 }
 
 const HASH_SEED = 0x811c9dc5 | 0;

@@ -24,6 +24,9 @@ export function deepFreeze<T>(value: T): T {
 
 function freezeInto(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  // A typed array with elements cannot be frozen (the index's tries are `Int32Array`s); nothing
+  // outside `match/` holds one, and `match/` never writes one after building it.
+  if (ArrayBuffer.isView(value)) return;
   Object.freeze(value);
   if (value instanceof Map) {
     for (const [key, item] of value) {
@@ -72,7 +75,8 @@ export function makeTableListener(init: ListenerInit): TableListener {
     ...(init.hostname === undefined ? {} : { hostname: init.hostname.toLowerCase() }),
     certificateRefs: init.certificateRefs ?? [],
     routes,
-    index: buildListenerIndex(routes),
+    // Frozen at the top only, as `compile` does (see `buildListener` in compile/compile.ts).
+    index: Object.freeze(buildListenerIndex(routes)),
   };
   return deepFreeze(listener);
 }

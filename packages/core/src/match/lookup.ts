@@ -13,12 +13,11 @@ import type { TableListener } from '../table.js';
 import {
   buildListenerIndex,
   HASH_SEED,
-  PROBE_STRIDE,
+  ROOT_FIELDS,
   isListenerIndex,
   type IndexEntry,
   type ListenerIndex,
   type PathIndex,
-  type TrieNode,
 } from './build-index.js';
 import { matchesRequest } from './prepared.js';
 import type { RequestView } from './request-view.js';
@@ -95,13 +94,17 @@ function findInBucket(
 ): IndexEntry | undefined {
   const path = request.path;
   const length = path.length;
-  let node = index.root;
+  const nodes = index.nodes;
+  const all = index.lists;
+  // `fields` is the `p` of the current node's record (see `PathIndex`).
+  let fields = ROOT_FIELDS;
   let count = 0;
-  if (node.entries.length > 0) lists[count++] = node.entries;
+  let id = nodes[fields + 1]!;
+  if (id >= 0) lists[count++] = all[id]!;
   // Walk the segments of the path (it starts with `/`): hash each one while looking for its end.
   for (let start = 1; ;) {
-    const probe = node.probe;
-    if (probe === undefined) break;
+    const mask = nodes[fields]!;
+    if (mask < 0) break;
     let hash = HASH_SEED;
     let end = start;
     for (; end < length; end++) {
@@ -110,35 +113,48 @@ function findInBucket(
       hash = Math.imul(hash ^ code, 16777619);
     }
     hash &= 0x3fffffff;
-    const mask = node.mask;
-    let child: TrieNode | undefined;
+    const table = fields + 3;
+    let child = -1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * PROBE_STRIDE;
-      const stored = probe[at] as number;
+      const stored = nodes[table + 2 * slot]!;
       if (stored === -1) break;
-      if (stored === hash && isSegment(probe[at + 1] as string, path, start, end)) {
-        child = probe[at + 2] as TrieNode;
-        break;
+      if (stored === hash) {
+        const record = nodes[table + 2 * slot + 1]!;
+        if (isSegment(nodes, record, path, start, end)) {
+          child = record;
+          break;
+        }
       }
     }
-    if (child === undefined) break;
-    node = child;
-    if (node.entries.length > 0) lists[count++] = node.entries;
+    if (child < 0) break;
+    fields = child + 1 + nodes[child]!;
+    id = nodes[fields + 1]!;
+    if (id >= 0) lists[count++] = all[id]!;
     if (end >= length) {
-      if (node.exact.length > 0) lists[count++] = node.exact;
+      id = nodes[fields + 2]!;
+      if (id >= 0) lists[count++] = all[id]!;
       break;
     }
     start = end + 1;
   }
+  if (count === 0) return undefined;
   return count === 1
     ? firstInList(lists[0]!, request, tracer, label)
     : firstInMerge(count, request, tracer, label);
 }
 
-function isSegment(segment: string, path: string, start: number, end: number): boolean {
-  if (segment.length !== end - start) return false;
-  for (let i = 0; i < segment.length; i++) {
-    if (segment.charCodeAt(i) !== path.charCodeAt(start + i)) return false;
+/** The segment stored at `record` (its length, then its code units) equals `path[start, end)`. */
+function isSegment(
+  nodes: Int32Array,
+  record: number,
+  path: string,
+  start: number,
+  end: number,
+): boolean {
+  const length = nodes[record]!;
+  if (length !== end - start) return false;
+  for (let i = 0; i < length; i++) {
+    if (nodes[record + 1 + i] !== path.charCodeAt(start + i)) return false;
   }
   return true;
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveRequest } from '../../src/decision.js';
 import { explain } from '../../src/explain.js';
-import { buildListenerIndex, isListenerIndex } from '../../src/match/build-index.js';
+import { buildListenerIndex, isListenerIndex, segmentHash } from '../../src/match/build-index.js';
 import { resolve } from '../../src/resolve.js';
 import type { RouteTable } from '../../src/table.js';
 import { flatRoute, ranked, ref, simpleTable } from '../reference/build.js';
@@ -84,6 +84,35 @@ describe('listener index', () => {
     expect(winner(table, { path: '/team/banking/x' })).toBe('banking');
     expect(winner(table, { path: '/team/other' })).toBe('r1');
     expect(examined(table, { path: '/team/other' })).toEqual([1]);
+  });
+
+  it('confirms a segment hash against the segment itself: colliding segments never mix', () => {
+    // `s6rnw` and `snpba` have the same 30-bit segment hash.
+    expect(segmentHash('s6rnw', 0, 5)).toBe(segmentHash('snpba', 0, 5));
+    const both = simpleTable(ranked([{ path: '/s6rnw' }, { path: '/snpba' }, { path: '/' }]));
+    expect(winner(both, { path: '/s6rnw/x' })).toBe('r0');
+    expect(winner(both, { path: '/snpba/x' })).toBe('r1');
+    const one = simpleTable(ranked([{ path: '/s6rnw' }]));
+    expect(winner(one, { path: '/snpba' })).toBe(404);
+    expect(winner(one, { path: '/s6rnw' })).toBe('r0');
+  });
+
+  it('walks empty and non-ASCII segments like any other', () => {
+    const table = simpleTable(
+      ranked([
+        { path: { type: 'Exact', value: '/a/' } },
+        { path: '/caf%C3%A9' },
+        { path: { type: 'Exact', value: '/' } },
+        { path: '/a' },
+      ]),
+    );
+    expect(winner(table, { path: '/a/' })).toBe('r0');
+    expect(winner(table, { path: '/a' })).toBe('r3');
+    expect(winner(table, { path: '/caf%C3%A9/menu' })).toBe('r1');
+    // The request keeps a raw `é` (decision 4): a different segment from the encoded one.
+    expect(winner(table, { path: '/café/menu' })).toBe(404);
+    expect(winner(table, { path: '/' })).toBe('r2');
+    expect(winner(table, { path: '/b' })).toBe(404);
   });
 
   it('builds lazily for a hand-made listener without an index', () => {
