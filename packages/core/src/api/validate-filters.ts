@@ -139,6 +139,8 @@ export function normalizeFilter(
 
 /** C-19..C-24, evaluated on the authored `type` of each entry. */
 function checkFilterList(items: readonly unknown[], path: string, problems: Problems): void {
+  // Most lists are empty or hold one filter: nothing can conflict or repeat.
+  if (items.length < 2) return;
   const types = items.map((item) => get(item, 'type'));
   const count = (type: HTTPRouteFilterType): number => types.filter((t) => t === type).length;
   if (count('RequestRedirect') > 0 && count('URLRewrite') > 0) {

@@ -35,15 +35,14 @@ export function resolveBackendTarget(
   ref: NormalizedBackendObjectRef,
   objects: NormalizedObjects,
 ): TargetResult {
-  // Only failures need the description; building it for every reference showed in profiles.
-  const described = () => describeBackendRef(ref);
+  // Only failures describe the reference: building that text for every one showed in profiles.
   const isService = ref.group === '' && ref.kind === 'Service';
   const isStatic = ref.group === KGATEWAY_GROUP && ref.kind === 'Backend';
   if (!isService && !isStatic) {
     return {
       ok: false,
       reason: 'InvalidKind',
-      message: `${described()}: unsupported backend kind`,
+      message: `${describeBackendRef(ref)}: unsupported backend kind`,
     };
   }
   const from = { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: route.namespace };
@@ -51,19 +50,23 @@ export function resolveBackendTarget(
     return {
       ok: false,
       reason: 'RefNotPermitted',
-      message: `${described()}: cross-namespace reference not permitted by any ReferenceGrant`,
+      message: `${describeBackendRef(ref)}: cross-namespace reference not permitted by any ReferenceGrant`,
     };
   }
   const key = `${ref.namespace}/${ref.name}`;
   if (isService) {
     const service = objects.services.get(key);
     if (!service)
-      return { ok: false, reason: 'BackendNotFound', message: `${described()}: Service not found` };
+      return {
+        ok: false,
+        reason: 'BackendNotFound',
+        message: `${describeBackendRef(ref)}: Service not found`,
+      };
     if (service.type === 'ExternalName') {
       return {
         ok: false,
         reason: 'BackendNotFound',
-        message: `${described()}: ExternalName Services are not supported`,
+        message: `${describeBackendRef(ref)}: ExternalName Services are not supported`,
       };
     }
     const port = service.ports.find((p) => p.port === ref.port);
@@ -71,7 +74,7 @@ export function resolveBackendTarget(
       return {
         ok: false,
         reason: 'BackendNotFound',
-        message: `${described()}: the Service has no such port`,
+        message: `${describeBackendRef(ref)}: the Service has no such port`,
       };
     }
     return {
@@ -84,7 +87,7 @@ export function resolveBackendTarget(
     return {
       ok: false,
       reason: 'BackendNotFound',
-      message: `${described()}: Backend not found or has no static hosts`,
+      message: `${describeBackendRef(ref)}: Backend not found or has no static hosts`,
     };
   }
   const port = ref.port ?? backend.hosts[0]!.port;

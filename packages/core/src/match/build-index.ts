@@ -17,7 +17,7 @@
  *
  * Pinned by `test/match/index.test.ts` and the differential test against the reference matcher.
  */
-import type { FlatRoute } from '../table.js';
+import type { CompiledMatch, FlatRoute } from '../table.js';
 import { pathMatches, prefixSegments, prepareMatch, type PreparedMatch } from './prepared.js';
 import { orNone } from './none.js';
 import { regexSafePrefix } from './regex.js';
@@ -99,26 +99,40 @@ const INDEX_TAG = 'switchyard.listener-index/1';
  * the result in `TableListener.index`.
  */
 export function buildListenerIndex(routes: readonly FlatRoute[]): ListenerIndex {
-  const exactHosts = new Map<string, BuildIndex>();
-  const wildcardHosts = new Map<string, BuildIndex>();
-  let anyHost: BuildIndex | undefined;
+  const buckets: Buckets = { exact: new Map(), wildcard: new Map(), any: undefined };
+  const guards: GuardCache = new Map();
   for (const route of [...routes].sort((a, b) => a.rank - b.rank)) {
-    const placement = placeRoute(route);
-    const buckets = new Set<BuildIndex>();
-    if (route.hostnames.length === 0) buckets.add((anyHost ??= emptyPathIndex()));
-    for (const hostname of route.hostnames) {
-      if (hostname === '*') buckets.add((anyHost ??= emptyPathIndex()));
-      else if (hostname.startsWith('*.')) buckets.add(bucketFor(wildcardHosts, hostname.slice(2)));
-      else buckets.add(bucketFor(exactHosts, hostname));
+    const placement = placeRoute(route, guards);
+    const { hostnames } = route;
+    if (hostnames.length === 0) insert(bucketOf(buckets, '*'), placement);
+    else if (hostnames.length === 1) insert(bucketOf(buckets, hostnames[0]!), placement);
+    else {
+      // Two hostnames can share a bucket (`*` twice, say): insert once.
+      const distinct = new Set(hostnames.map((hostname) => bucketOf(buckets, hostname)));
+      for (const bucket of distinct) insert(bucket, placement);
     }
-    for (const bucket of buckets) insert(bucket, placement);
   }
   return {
     tag: INDEX_TAG,
-    exactHosts: sealAll(exactHosts),
-    wildcardHosts: sealAll(wildcardHosts),
-    anyHost: anyHost === undefined ? undefined : seal(anyHost.root),
+    exactHosts: sealAll(buckets.exact),
+    wildcardHosts: sealAll(buckets.wildcard),
+    anyHost: buckets.any === undefined ? undefined : seal(buckets.any.root),
   };
+}
+
+interface Buckets {
+  readonly exact: Map<string, BuildIndex>;
+  /** Keyed by the suffix after `*.`. */
+  readonly wildcard: Map<string, BuildIndex>;
+  any: BuildIndex | undefined;
+}
+
+/** The bucket a route hostname (`*` for none) goes to, created on first use. */
+function bucketOf(buckets: Buckets, hostname: string): BuildIndex {
+  if (hostname === '*') return (buckets.any ??= emptyPathIndex());
+  return hostname.startsWith('*.')
+    ? bucketFor(buckets.wildcard, hostname.slice(2))
+    : bucketFor(buckets.exact, hostname);
 }
 
 export function isListenerIndex(value: unknown): value is ListenerIndex {
@@ -133,31 +147,69 @@ interface Placement {
   readonly segments: readonly string[] | undefined;
 }
 
-function placeRoute(route: FlatRoute): Placement {
-  const matches = [route.match, ...route.guards].map(prepareMatch);
-  const exact = matches.find((m) => m.pathType === 'Exact');
+/** A prepared match with the segments every path it accepts starts with. */
+interface Anchored {
+  readonly match: PreparedMatch;
+  readonly anchor: readonly string[];
+}
+
+/**
+ * Guards are shared by every route flattened under the same parent (`compile` hands out one
+ * object per parent match), so they are prepared once per index build, not once per route.
+ */
+type GuardCache = Map<CompiledMatch, Anchored>;
+
+function anchored(match: CompiledMatch): Anchored {
+  const prepared = prepareMatch(match);
+  return { match: prepared, anchor: anchorSegments(prepared) };
+}
+
+function guardOf(cache: GuardCache, guard: CompiledMatch): Anchored {
+  let found = cache.get(guard);
+  if (found === undefined) cache.set(guard, (found = anchored(guard)));
+  return found;
+}
+
+function placeRoute(route: FlatRoute, cache: GuardCache): Placement {
+  const matches = [anchored(route.match)];
+  for (const guard of route.guards) matches.push(guardOf(cache, guard));
+  const exact = matches.find(({ match }) => match.pathType === 'Exact')?.match;
   if (exact !== undefined) {
     // The whole path is known, so every other path test can be decided now.
-    const checks = matches.map((match, i) =>
-      indexCheck(match, i - 1, pathMatches(match, exact.pathValue)),
-    );
     const path = exact.pathValue;
+    const checks = openChecks(matches, (match) => pathMatches(match, path));
     const segments = path.startsWith('/') ? path.slice(1).split('/') : undefined;
     return { entry: indexEntry(route, checks), exact: true, segments };
   }
   let segments: readonly string[] = [];
-  for (const match of matches) {
-    const anchor = anchorSegments(match);
-    if (anchor.length > segments.length) segments = anchor;
-  }
-  const checks = matches.map((match, i) =>
-    indexCheck(
-      match,
-      i - 1,
-      match.pathType === 'PathPrefix' && startsWithSegments(segments, anchorSegments(match)),
-    ),
+  for (const { anchor } of matches) if (anchor.length > segments.length) segments = anchor;
+  const checks = openChecks(
+    matches,
+    (match, anchor) => match.pathType === 'PathPrefix' && startsWithSegments(segments, anchor),
   );
   return { entry: indexEntry(route, checks), exact: false, segments };
+}
+
+/**
+ * The checks a lookup must still evaluate. A check whose path test the entry's place already
+ * proves (`skipPath`), with nothing else to test, always holds: leaving it out saves the lookup
+ * loading it (at 100k routes, a cache miss per check).
+ */
+function openChecks(
+  matches: readonly Anchored[],
+  pathProven: (match: PreparedMatch, anchor: readonly string[]) => boolean,
+): readonly IndexCheck[] {
+  const checks: IndexCheck[] = [];
+  matches.forEach(({ match, anchor }, i) => {
+    const skipPath = pathProven(match, anchor);
+    const alwaysHolds =
+      skipPath &&
+      match.method === undefined &&
+      match.headers.length === 0 &&
+      match.query.length === 0;
+    if (!alwaysHolds) checks.push(indexCheck(match, i - 1, skipPath));
+  });
+  return orNone(checks);
 }
 
 function indexCheck(match: PreparedMatch, guard: number, skipPath: boolean): IndexCheck {
@@ -175,19 +227,7 @@ function indexCheck(match: PreparedMatch, guard: number, skipPath: boolean): Ind
 }
 
 function indexEntry(route: FlatRoute, checks: readonly IndexCheck[]): IndexEntry {
-  // A check the entry's place already proves, with nothing else to test, always holds: leaving
-  // it out saves the lookup loading it (at 100k routes, a cache miss per check).
-  const open = checks.filter((check) => !alwaysHolds(check));
-  return { rank: route.rank, route, checks: orNone(open), plan: forwardPlan(route) };
-}
-
-function alwaysHolds(check: IndexCheck): boolean {
-  return (
-    check.skipPath &&
-    check.method === undefined &&
-    check.headers.length === 0 &&
-    check.query.length === 0
-  );
+  return { rank: route.rank, route, checks, plan: forwardPlan(route) };
 }
 
 /** The segments every path the match accepts starts with. */
