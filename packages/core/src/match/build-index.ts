@@ -55,22 +55,27 @@ export interface IndexEntry {
  *     o+1..L   the segment's UTF-16 code units
  *     p = o+1+L
  *     p        children: slot count - 1, or -1 for a leaf
- *     p+1      id in `lists` of the PathPrefix/regex entries placed here, -1 for none
- *     p+2      id in `lists` of the Exact entries whose whole path ends here, -1 for none
- *     p+3+2s   slot s of an open-addressing table (linear probing, at most half full): the
- *     p+4+2s   {@link segmentHash} of a child's segment (-1 for an empty slot), the child's `o`
+ *     p+1..3   the PathPrefix/regex entries placed here: start in `entries`, count, first rank
+ *     p+4..6   the Exact entries whose whole path ends here: start, count, first rank
+ *     p+7+2s   slot s of an open-addressing table (linear probing, at most half full): the
+ *     p+8+2s   {@link segmentHash} of a child's segment (-1 for an empty slot), the child's `o`
  *
  * A probe confirms a hash against the segment at the start of the child's own record, which is
- * also where the walk goes next. The root's record starts at 0.
+ * also where the walk goes next. A list's first rank lets the lookup order the lists it met
+ * without loading an entry of a list that loses. The root's record starts at 0.
  */
 export interface PathIndex {
   readonly nodes: Int32Array;
-  /** Every non-empty entry list of the trie, sorted by rank. */
-  readonly lists: readonly (readonly IndexEntry[])[];
+  /** Every entry list of the trie, each sorted by rank, one after the other (depth first). */
+  readonly entries: readonly IndexEntry[];
 }
 
 /** Where the root's fields start (`p` of the record at 0, whose segment is empty). */
 export const ROOT_FIELDS = 1;
+/** Offsets from `p`. */
+export const PREFIX_LIST = 1;
+export const EXACT_LIST = 4;
+export const SLOTS = 7;
 
 /** The trie while it is being built. */
 interface BuildNode {
@@ -264,9 +269,13 @@ function sealAll(buckets: Map<string, BuildIndex>): Map<string, PathIndex> {
 /** The finished trie: every node's record written depth first into one `Int32Array`. */
 function seal(root: BuildNode): PathIndex {
   const nodes = new Int32Array(recordSize(root));
-  const lists: (readonly IndexEntry[])[] = [];
-  const listId = (list: readonly IndexEntry[]): number =>
-    list.length === 0 ? -1 : lists.push(list) - 1;
+  const entries: IndexEntry[] = [];
+  const writeList = (at: number, list: readonly IndexEntry[]): void => {
+    nodes[at] = entries.length;
+    nodes[at + 1] = list.length;
+    nodes[at + 2] = list[0]?.rank ?? 0;
+    entries.push(...list);
+  };
   const write = (node: BuildNode, at: number): number => {
     const { segment } = node;
     nodes[at] = segment.length;
@@ -275,9 +284,9 @@ function seal(root: BuildNode): PathIndex {
     const children = node.children === undefined ? [] : [...node.children.values()];
     const slots = slotCount(children.length);
     nodes[fields] = slots - 1;
-    nodes[fields + 1] = listId(node.entries);
-    nodes[fields + 2] = listId(node.exact);
-    const table = fields + 3;
+    writeList(fields + PREFIX_LIST, node.entries);
+    writeList(fields + EXACT_LIST, node.exact);
+    const table = fields + SLOTS;
     nodes.fill(-1, table, table + 2 * slots);
     let next = table + 2 * slots;
     for (const child of children) {
@@ -291,7 +300,7 @@ function seal(root: BuildNode): PathIndex {
     return next;
   };
   write(root, 0);
-  return { nodes, lists };
+  return { nodes, entries };
 }
 
 /** Slots for `children` (0 for a leaf, so its mask is -1): a power of two, at most half full. */
@@ -303,7 +312,7 @@ function slotCount(children: number): number {
 }
 
 function recordSize(node: BuildNode): number {
-  let size = 4 + node.segment.length + 2 * slotCount(node.children?.size ?? 0);
+  let size = 1 + node.segment.length + SLOTS + 2 * slotCount(node.children?.size ?? 0);
   if (node.children !== undefined)
     for (const child of node.children.values()) size += recordSize(child);
   return size;

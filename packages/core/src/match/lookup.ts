@@ -13,7 +13,10 @@ import type { TableListener } from '../table.js';
 import {
   buildListenerIndex,
   HASH_SEED,
+  EXACT_LIST,
+  PREFIX_LIST,
   ROOT_FIELDS,
+  SLOTS,
   isListenerIndex,
   type IndexEntry,
   type ListenerIndex,
@@ -83,7 +86,11 @@ export function hostBucketOrder(index: ListenerIndex, host: string | undefined):
   return labels;
 }
 
-const lists: (readonly IndexEntry[])[] = [];
+// Scratch for the lists met along the path: where each starts and ends in `PathIndex.entries`,
+// its first rank, and the merge's cursor.
+const starts: number[] = [];
+const ends: number[] = [];
+const heads: number[] = [];
 const cursors: number[] = [];
 
 function findInBucket(
@@ -95,12 +102,9 @@ function findInBucket(
   const path = request.path;
   const length = path.length;
   const nodes = index.nodes;
-  const all = index.lists;
   // `fields` is the `p` of the current node's record (see `PathIndex`).
   let fields = ROOT_FIELDS;
-  let count = 0;
-  let id = nodes[fields + 1]!;
-  if (id >= 0) lists[count++] = all[id]!;
+  let count = meet(nodes, fields + PREFIX_LIST, 0);
   // Walk the segments of the path (it starts with `/`): hash each one while looking for its end.
   for (let start = 1; ;) {
     const mask = nodes[fields]!;
@@ -113,7 +117,7 @@ function findInBucket(
       hash = Math.imul(hash ^ code, 16777619);
     }
     hash &= 0x3fffffff;
-    const table = fields + 3;
+    const table = fields + SLOTS;
     let child = -1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const stored = nodes[table + 2 * slot]!;
@@ -128,19 +132,28 @@ function findInBucket(
     }
     if (child < 0) break;
     fields = child + 1 + nodes[child]!;
-    id = nodes[fields + 1]!;
-    if (id >= 0) lists[count++] = all[id]!;
+    count = meet(nodes, fields + PREFIX_LIST, count);
     if (end >= length) {
-      id = nodes[fields + 2]!;
-      if (id >= 0) lists[count++] = all[id]!;
+      count = meet(nodes, fields + EXACT_LIST, count);
       break;
     }
     start = end + 1;
   }
   if (count === 0) return undefined;
   return count === 1
-    ? firstInList(lists[0]!, request, tracer, label)
-    : firstInMerge(count, request, tracer, label);
+    ? firstInList(index.entries, starts[0]!, ends[0]!, request, tracer, label)
+    : firstInMerge(index.entries, count, request, tracer, label);
+}
+
+/** Notes the list described at `nodes[at..at+2]` when it is not empty; the new count. */
+function meet(nodes: Int32Array, at: number, count: number): number {
+  const size = nodes[at + 1]!;
+  if (size === 0) return count;
+  const start = nodes[at]!;
+  starts[count] = start;
+  ends[count] = start + size;
+  heads[count] = nodes[at + 2]!;
+  return count + 1;
 }
 
 /** The segment stored at `record` (its length, then its code units) equals `path[start, end)`. */
@@ -160,13 +173,15 @@ function isSegment(
 }
 
 function firstInList(
-  list: readonly IndexEntry[],
+  entries: readonly IndexEntry[],
+  start: number,
+  end: number,
   request: RequestView,
   tracer: LookupTracer | undefined,
   label: string,
 ): IndexEntry | undefined {
-  for (let i = 0; i < list.length; i++) {
-    const entry = list[i]!;
+  for (let i = start; i < end; i++) {
+    const entry = entries[i]!;
     const matched = entryMatches(entry, request);
     tracer?.candidate(entry, matched, label, request);
     if (matched) return entry;
@@ -174,28 +189,33 @@ function firstInList(
   return undefined;
 }
 
-/** A k-way merge over `lists[0..count)` by rank; k is small (segments + 2). */
+/**
+ * A k-way merge by rank over the `count` lists met (k is small: segments + 2). A list's first
+ * rank comes from the trie, so a list that never gets its turn is never loaded.
+ */
 function firstInMerge(
+  entries: readonly IndexEntry[],
   count: number,
   request: RequestView,
   tracer: LookupTracer | undefined,
   label: string,
 ): IndexEntry | undefined {
-  for (let i = 0; i < count; i++) cursors[i] = 0;
+  for (let i = 0; i < count; i++) cursors[i] = starts[i]!;
   for (;;) {
     let best = -1;
     let bestRank = Infinity;
     for (let i = 0; i < count; i++) {
-      const list = lists[i]!;
       const cursor = cursors[i]!;
-      if (cursor < list.length && list[cursor]!.rank < bestRank) {
+      if (cursor >= ends[i]!) continue;
+      const rank = cursor === starts[i] ? heads[i]! : entries[cursor]!.rank;
+      if (rank < bestRank) {
         best = i;
-        bestRank = list[cursor]!.rank;
+        bestRank = rank;
       }
     }
     if (best === -1) return undefined;
     const cursor = cursors[best]!;
-    const entry = lists[best]![cursor]!;
+    const entry = entries[cursor]!;
     cursors[best] = cursor + 1;
     const matched = entryMatches(entry, request);
     tracer?.candidate(entry, matched, label, request);
