@@ -7,21 +7,23 @@
  * by rank, and
  * the first candidate whose own match and guards all hold wins. Rank order is the contract: no
  * list is assumed to come before another, because `routeWeight` can rank a prefix above an exact
- * path. Scratch arrays are reused, so a lookup allocates little more than the segment strings.
+ * path. Scratch arrays are reused, so a lookup allocates nothing.
  */
 import type { TableListener } from '../table.js';
 import {
   buildListenerIndex,
-  HASH_SEED,
-  EXACT_LIST,
-  PREFIX_LIST,
-  ROOT_FIELDS,
-  SLOTS,
   isListenerIndex,
   type IndexEntry,
   type ListenerIndex,
-  type PathIndex,
 } from './build-index.js';
+import {
+  EXACT_LIST,
+  HASH_SEED,
+  PREFIX_LIST,
+  ROOT_FIELDS,
+  SLOTS,
+  type PathIndex,
+} from './path-trie.js';
 import { matchesRequest } from './prepared.js';
 import type { RequestView } from './request-view.js';
 
