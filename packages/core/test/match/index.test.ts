@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveRequest } from '../../src/decision.js';
 import { explain } from '../../src/explain.js';
-import { buildListenerIndex, isListenerIndex, segmentHash } from '../../src/match/build-index.js';
+import { buildListenerIndex, isListenerIndex } from '../../src/match/build-index.js';
+import { segmentHash } from '../../src/match/path-trie.js';
 import { resolve } from '../../src/resolve.js';
 import type { RouteTable } from '../../src/table.js';
 import { flatRoute, ranked, ref, simpleTable } from '../reference/build.js';
