@@ -32,10 +32,12 @@ export type {
   KubernetesSourceState,
 } from './options.js';
 export type { BackendResolution, EndpointIndex } from './endpoints.js';
+export type { RawObject, RawMeta } from './kube-client.js';
 export { buildEndpointIndex, resolveBackend, SERVICE_NAME_LABEL } from './endpoints.js';
 export type { LeaderElectionOptions, LeaderEvent } from './lease.js';
 export type { StatusEvent } from './status/writer.js';
 export type { WatchEvent } from './watch/informer.js';
+export type { ListExpiredEvent } from './watch/list.js';
 export type { BackoffOptions } from './watch/backoff.js';
 export { RESOURCES, collectionPath, apiVersionOf } from './resources.js';
 export type { ApiResource, ResourceName } from './resources.js';

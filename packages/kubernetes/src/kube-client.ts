@@ -38,8 +38,22 @@ export interface RawObject {
 }
 
 export interface RawList {
-  readonly metadata?: { readonly resourceVersion?: string };
+  readonly metadata?: {
+    readonly resourceVersion?: string;
+    /** Set when more items follow: pass it back as `continue` for the next page. */
+    readonly continue?: string;
+    readonly remainingItemCount?: number;
+  };
   readonly items: RawObject[];
+}
+
+/** How much of a list to ask for. */
+export interface ListOptions {
+  readonly fieldSelector?: string;
+  /** At most this many items; the list's `metadata.continue` then points at the rest. */
+  readonly limit?: number;
+  /** The `metadata.continue` of the previous page. */
+  readonly continue?: string;
 }
 
 /** A `coordination.k8s.io/v1` Lease, reduced to what leader election reads and writes. */
@@ -55,8 +69,8 @@ export interface LeaseRecord {
 
 /** Typed access to the API server for one KubeConfig. */
 export interface KubeClient {
-  /** Lists a resource across all namespaces. */
-  list(resource: ApiResource, options?: { fieldSelector?: string }): Promise<RawList>;
+  /** Lists a resource across all namespaces: everything, or one page of it (`limit`, `continue`). */
+  list(resource: ApiResource, options?: ListOptions): Promise<RawList>;
   /** Reads an object through its status subresource. */
   getStatus(resource: ApiResource, namespace: string, name: string): Promise<RawObject>;
   /**
@@ -111,8 +125,7 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
   const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
-  const listCore = async (resource: ApiResource, fieldSelector?: string): Promise<unknown> => {
-    const selector = fieldSelector === undefined ? {} : { fieldSelector };
+  const listCore = async (resource: ApiResource, selector: ListQuery): Promise<unknown> => {
     switch (resource.plural) {
       case 'services':
         return core.listServiceForAllNamespaces(selector);
@@ -128,16 +141,11 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   return {
     async list(resource, options = {}) {
       const { group, version, plural } = resource;
-      const fieldSelector = options.fieldSelector;
+      const query = listQuery(options);
       const list =
         group === ''
-          ? await listCore(resource, fieldSelector)
-          : await custom.listClusterCustomObject({
-              group,
-              version,
-              plural,
-              ...(fieldSelector === undefined ? {} : { fieldSelector }),
-            });
+          ? await listCore(resource, query)
+          : await custom.listClusterCustomObject({ group, version, plural, ...query });
       return asRawList(list);
     },
     async getStatus({ group, version, plural }, namespace, name) {
@@ -183,14 +191,44 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   };
 }
 
+/** The generated clients' names for the list parameters (`continue` is a keyword there). */
+interface ListQuery {
+  fieldSelector?: string;
+  limit?: number;
+  _continue?: string;
+}
+
+function listQuery({ fieldSelector, limit, continue: token }: ListOptions): ListQuery {
+  return {
+    ...(fieldSelector === undefined ? {} : { fieldSelector }),
+    ...(limit === undefined ? {} : { limit }),
+    ...(token === undefined ? {} : { _continue: token }),
+  };
+}
+
 /** Plain JSON: class instances become objects and `Date`s become RFC 3339 strings. */
 function asRaw(value: unknown): RawObject {
   return JSON.parse(JSON.stringify(value)) as RawObject;
 }
 
 function asRawList(value: unknown): RawList {
-  const plain = asRaw(value) as { metadata?: { resourceVersion?: string }; items?: RawObject[] };
-  return { ...(plain.metadata ? { metadata: plain.metadata } : {}), items: plain.items ?? [] };
+  const plain = asRaw(value) as {
+    metadata?: Record<string, unknown>;
+    items?: RawObject[];
+  };
+  const items = plain.items ?? [];
+  if (!plain.metadata) return { items };
+  // The generated core types name the field `_continue`; custom objects come as the server sent them.
+  const { _continue, continue: token, resourceVersion, remainingItemCount } = plain.metadata;
+  const next = typeof token === 'string' ? token : typeof _continue === 'string' ? _continue : '';
+  return {
+    metadata: {
+      ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}),
+      ...(next !== '' ? { continue: next } : {}),
+      ...(typeof remainingItemCount === 'number' ? { remainingItemCount } : {}),
+    },
+    items,
+  };
 }
 
 function leaseBody(

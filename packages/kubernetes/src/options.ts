@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { CompileResult, DecisionBackend, RouteSource, RouteTable } from '@switchyard/core';
 import type { BackendResolution } from './endpoints.js';
+import type { RawObject } from './kube-client.js';
 import type { LeaderElectionOptions, LeaderEvent } from './lease.js';
+import type { ResourceName } from './resources.js';
 import type { StatusEvent } from './status/writer.js';
 import type { BackoffOptions } from './watch/backoff.js';
 import type { WatchEvent } from './watch/informer.js';
@@ -27,6 +29,12 @@ export interface KubernetesSourceOptions {
   readonly debounceMs?: number;
   /** Retry delays after API errors (watches, lists, status writes). */
   readonly backoff?: BackoffOptions;
+  /**
+   * Lists are read in pages of this many objects (`limit`, following `metadata.continue`), so
+   * that a cluster with thousands of routes is not sent in one response. Default 500, as
+   * client-go's informers.
+   */
+  readonly listPageSize?: number;
   /** Write route and Gateway statuses back. Default true. */
   readonly statusWrites?: boolean;
   /**
@@ -74,6 +82,12 @@ export interface KubernetesSource extends RouteSource {
   resolveBackend(backend: DecisionBackend): BackendResolution;
   /** The last compile: statuses and diagnostics with the table. Undefined before the first. */
   result(): CompileResult | undefined;
+  /**
+   * The cached objects of one watched resource as `compile` sees them (`kind` and `apiVersion`
+   * set, `status` dropped), sorted by namespace and name; `[]` for a resource not watched. E.g.
+   * `objects('secrets')` with `tlsSecrets`, for the certificates of HTTPS listeners.
+   */
+  objects(resource: ResourceName): readonly RawObject[];
   /** Whether this replica writes statuses now. */
   isLeader(): boolean;
   /** For readiness endpoints and debugging. */
@@ -89,6 +103,8 @@ export interface KubernetesSourceState {
   readonly leader: boolean;
   readonly resources: readonly {
     readonly resource: string;
+    /** The version read, e.g. `gateway.networking.k8s.io/v1beta1` when `v1` is not served. */
+    readonly apiVersion: string;
     readonly synced: boolean;
     /** Where the watch resumes; `''` = it will relist. */
     readonly resourceVersion: string;
@@ -104,6 +120,7 @@ export interface ResolvedOptions {
   readonly maxDelegationDepth: number | undefined;
   readonly debounceMs: number;
   readonly backoff: BackoffOptions;
+  readonly listPageSize: number;
   readonly statusWrites: boolean;
   readonly leaderElection: LeaderElectionOptions | undefined;
   readonly tlsSecrets: boolean;
@@ -124,6 +141,9 @@ export function resolveOptions(options: KubernetesSourceOptions): ResolvedOption
     throw new TypeError(
       `controllerName "${controllerName}" is not a domain-prefixed path (example.com/name)`,
     );
+  const listPageSize = options.listPageSize ?? 500;
+  if (!Number.isInteger(listPageSize) || listPageSize < 1)
+    throw new TypeError(`listPageSize must be a positive integer, got ${listPageSize}`);
   const kubeConfig = options.kubeConfig ?? defaultKubeConfig();
   const election = options.leaderElection ?? {};
   const onEvent = options.onEvent;
@@ -135,6 +155,7 @@ export function resolveOptions(options: KubernetesSourceOptions): ResolvedOption
     maxDelegationDepth: options.maxDelegationDepth,
     debounceMs: options.debounceMs ?? 100,
     backoff: options.backoff ?? {},
+    listPageSize,
     statusWrites: options.statusWrites ?? true,
     leaderElection:
       election === false

@@ -13,6 +13,12 @@ export interface ApiResource {
   readonly plural: string;
   readonly kind: string;
   readonly namespaced: boolean;
+  /**
+   * Older versions to read, in this order, when the server does not serve `version` (404): the
+   * same objects under an earlier name, e.g. ReferenceGrant at `v1beta1` on clusters whose
+   * Gateway API release has no `v1` yet.
+   */
+  readonly fallbackVersions?: readonly string[];
 }
 
 /** The resources that make up a route table, plus EndpointSlices for backend addresses. */
@@ -33,10 +39,11 @@ export const RESOURCES = {
   },
   referenceGrants: {
     group: GATEWAY_GROUP,
-    version: 'v1beta1',
+    version: 'v1',
     plural: 'referencegrants',
     kind: 'ReferenceGrant',
     namespaced: true,
+    fallbackVersions: ['v1beta1'],
   },
   backends: {
     group: KGATEWAY_GROUP,
@@ -101,4 +108,22 @@ export function collectionPath(resource: ApiResource, namespace?: string): strin
 /** `group/plural`, e.g. `gateway.networking.k8s.io/httproutes`; `services` for the core group. */
 export function resourceId(resource: ApiResource): string {
   return resource.group === '' ? resource.plural : `${resource.group}/${resource.plural}`;
+}
+
+/** `plural`, or `plural.group` as kubectl names it: the `resource` of watch events and state. */
+export function resourceLabel(resource: ApiResource): string {
+  return resource.group === '' ? resource.plural : `${resource.plural}.${resource.group}`;
+}
+
+/**
+ * The resource at each version to try, preferred first.
+ *
+ * @example
+ * ```ts
+ * servedVersions(RESOURCES.referenceGrants).map((r) => r.version) // ['v1', 'v1beta1']
+ * ```
+ */
+export function servedVersions(resource: ApiResource): ApiResource[] {
+  const { fallbackVersions = [], ...rest } = resource;
+  return [rest, ...fallbackVersions.map((version) => ({ ...rest, version }))];
 }

@@ -9,9 +9,16 @@ import { createKubeClient, type RawObject } from './kube-client.js';
 import { createLeaderElector, type LeaderElector } from './lease.js';
 import { toCompileInput, sortByKey } from './objects.js';
 import { resolveOptions, type KubernetesSource, type KubernetesSourceOptions } from './options.js';
-import { RESOURCES, type ApiResource, type ResourceName } from './resources.js';
+import {
+  RESOURCES,
+  apiVersionOf,
+  resourceLabel,
+  type ApiResource,
+  type ResourceName,
+} from './resources.js';
 import { createStatusWriter, type StatusWriter } from './status/writer.js';
 import { createInformer, type Informer } from './watch/informer.js';
+import { listAll } from './watch/list.js';
 
 /** The table served before the first compile: no listeners, every request 404. */
 const EMPTY_TABLE: RouteTable = Object.freeze({ listeners: Object.freeze([]) });
@@ -73,7 +80,14 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     const informer = createInformer({
       kubeConfig: config.kubeConfig,
       resource,
-      list: () => client.list(resource, fieldSelector === undefined ? {} : { fieldSelector }),
+      // The watch too: without it, every Secret of the cluster would stream into the cache.
+      ...(fieldSelector === undefined ? {} : { fieldSelector }),
+      list: () =>
+        listAll(client, resource, {
+          pageSize: config.listPageSize,
+          ...(fieldSelector === undefined ? {} : { fieldSelector }),
+          onEvent: emit,
+        }),
       backoff: config.backoff,
       onChange: () => {
         if (affectsEndpoints) endpointIndex = undefined;
@@ -118,14 +132,21 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     timer ??= setTimeout(recompute, config.debounceMs);
   }
 
+  /** A resource's cache as `compile` input, in a stable order. */
+  function objectsOf(name: ResourceName): RawObject[] {
+    const informer = informers.get(name);
+    if (!informer) return [];
+    const resource = informer.served();
+    return sortByKey(informer.list()).map((object) => toCompileInput(resource, object));
+  }
+
   function compileInput(): RawObject[] {
     const input: RawObject[] = [];
     for (const name of TABLE_INPUT) {
-      const resource = RESOURCES[name];
-      let objects = cache(name);
+      let objects = objectsOf(name);
       // Other Gateways are other controllers' business: their routes get no status from us.
       if (name === 'gateways') objects = objects.filter((g) => isGateway(g, gateway));
-      for (const object of sortByKey(objects)) input.push(toCompileInput(resource, object));
+      for (const object of objects) input.push(object);
     }
     return input;
   }
@@ -196,13 +217,14 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     endpoints: (namespace, service, port) => endpoints().endpoints(namespace, service, port),
     resolveBackend: (backend) => resolveBackend(endpoints(), backend),
     result: () => result,
+    objects: objectsOf,
     isLeader,
     state: () => ({
       ready: result !== undefined,
       leader: isLeader(),
       resources: [...informers.values()].map((i) => ({
-        resource:
-          i.resource.group === '' ? i.resource.plural : `${i.resource.plural}.${i.resource.group}`,
+        resource: resourceLabel(i.resource),
+        apiVersion: apiVersionOf(i.served()),
         synced: i.isSynced(),
         resourceVersion: i.resourceVersion(),
         objects: i.list().length,

@@ -65,7 +65,9 @@ describe('paths', () => {
   it('addresses core and group resources, namespaced and cluster-wide, and the status subresource', () => {
     const r = (path: string) => {
       const target = parsePath(path, DEFAULT_FAKE_RESOURCES);
-      return target && { ...target, resource: target.resource.plural };
+      if (!target) return undefined;
+      const { version: _version, ...rest } = target;
+      return { ...rest, resource: target.resource.plural };
     };
     expect(r('/api/v1/namespaces')).toEqual({ resource: 'namespaces' });
     expect(r('/api/v1/namespaces/shop')).toEqual({ resource: 'namespaces', name: 'shop' });
@@ -87,6 +89,16 @@ describe('paths', () => {
     });
     expect(r('/apis/gateway.networking.k8s.io/v2/httproutes')).toBeUndefined();
     expect(r('/api/v1/services/web')).toBeUndefined();
+  });
+
+  it('addresses a resource at each version it is served at, and no other', () => {
+    const version = (path: string) => parsePath(path, DEFAULT_FAKE_RESOURCES)?.version;
+    expect(version('/apis/gateway.networking.k8s.io/v1/referencegrants')).toBe('v1');
+    expect(version('/apis/gateway.networking.k8s.io/v1beta1/namespaces/a/referencegrants')).toBe(
+      'v1beta1',
+    );
+    expect(version('/apis/gateway.networking.k8s.io/v1beta1/httproutes')).toBeUndefined();
+    expect(version('/apis/gateway.networking.k8s.io/v1alpha2/referencegrants')).toBeUndefined();
   });
 });
 
@@ -122,6 +134,126 @@ describe('list', () => {
     expect((body['items'] as { metadata: { name: string } }[]).map((s) => s.metadata.name)).toEqual(
       ['tls'],
     );
+  });
+});
+
+describe('list pages', () => {
+  const names = (body: Record<string, unknown>) =>
+    (body['items'] as { metadata: { name: string } }[]).map((o) => o.metadata.name);
+  const more = (body: { metadata?: Record<string, unknown> }) =>
+    encodeURIComponent(String(body.metadata?.['continue']));
+
+  it('pages with limit and continue, in key order, every page from the snapshot of the first', async () => {
+    for (const name of ['e', 'c', 'a', 'd', 'b']) api.apply(route('shop', name, {}));
+    api.apply(route('another', 'z', {}));
+    const snapshot = String(api.revision());
+    const first = await call(`${ROUTES}/httproutes?limit=2`);
+    expect(names(first.body)).toEqual(['z', 'a']);
+    expect(first.body.metadata).toMatchObject({
+      resourceVersion: snapshot,
+      remainingItemCount: 4,
+    });
+    api.delete({ kind: 'HTTPRoute', namespace: 'shop', name: 'c' });
+    api.apply(route('shop', 'bb', {}));
+    const second = await call(`${ROUTES}/httproutes?limit=2&continue=${more(first.body)}`);
+    expect(names(second.body)).toEqual(['b', 'c']);
+    expect(second.body.metadata).toMatchObject({ resourceVersion: snapshot });
+    const last = await call(`${ROUTES}/httproutes?limit=2&continue=${more(second.body)}`);
+    expect(names(last.body)).toEqual(['d', 'e']);
+    expect(last.body.metadata).toEqual({ resourceVersion: snapshot });
+    // A fresh list sees the changes.
+    expect(names((await call(`${ROUTES}/httproutes`)).body)).toEqual([
+      'z',
+      'a',
+      'b',
+      'bb',
+      'd',
+      'e',
+    ]);
+  });
+
+  it('pages a namespace and a field selector, leaving remainingItemCount out with selectors', async () => {
+    for (const name of ['a', 'b', 'c']) {
+      api.apply({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { namespace: 'shop', name },
+        type: 'kubernetes.io/tls',
+      });
+    }
+    api.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace: 'shop', name: 'ab' } });
+    const selector = 'fieldSelector=type%3Dkubernetes.io%2Ftls';
+    const first = await call(`/api/v1/namespaces/shop/secrets?limit=2&${selector}`);
+    expect(names(first.body)).toEqual(['a', 'b']);
+    expect(first.body.metadata).not.toHaveProperty('remainingItemCount');
+    const rest = await call(
+      `/api/v1/namespaces/shop/secrets?limit=2&${selector}&continue=${more(first.body)}`,
+    );
+    expect(names(rest.body)).toEqual(['c']);
+    expect(rest.body.metadata).not.toHaveProperty('continue');
+  });
+
+  it('answers a continue token from before a compaction with 410 Expired, a garbled one with 400', async () => {
+    for (const name of ['a', 'b', 'c']) api.apply(route('shop', name, {}));
+    const first = await call(`${ROUTES}/httproutes?limit=1`);
+    api.compact(); // nothing changed since the snapshot: it is still readable
+    const second = await call(`${ROUTES}/httproutes?limit=1&continue=${more(first.body)}`);
+    expect(names(second.body)).toEqual(['b']);
+    api.apply(route('shop', 'd', {}));
+    api.compact();
+    const expired = await call(`${ROUTES}/httproutes?limit=1&continue=${more(second.body)}`);
+    expect(expired.status).toBe(410);
+    expect(expired.body).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
+    const garbled = await call(`${ROUTES}/httproutes?limit=1&continue=bm90IGpzb24`);
+    expect(garbled.status).toBe(400);
+  });
+});
+
+describe('versions', () => {
+  it('serves the same ReferenceGrants at v1 and v1beta1, each answer in the version asked for', async () => {
+    api.apply({
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+      kind: 'ReferenceGrant',
+      metadata: { namespace: 'shop', name: 'grant' },
+      spec: { from: [], to: [] },
+    });
+    for (const version of ['v1', 'v1beta1']) {
+      const base = `/apis/gateway.networking.k8s.io/${version}`;
+      const listed = await call(`${base}/referencegrants`);
+      expect(listed.body['apiVersion']).toBe(`gateway.networking.k8s.io/${version}`);
+      expect(listed.body['items']).toMatchObject([
+        { apiVersion: `gateway.networking.k8s.io/${version}`, metadata: { name: 'grant' } },
+      ]);
+      const one = await call(`${base}/namespaces/shop/referencegrants/grant`);
+      expect(one.body['apiVersion']).toBe(`gateway.networking.k8s.io/${version}`);
+    }
+    const from = api.revision();
+    const stream = watchEvents(
+      `/apis/gateway.networking.k8s.io/v1beta1/referencegrants?watch=true&resourceVersion=${from}`,
+      1,
+    );
+    await waitFor(() => api.openWatches() === 1, 2000, 'the watch');
+    api.delete({ kind: 'ReferenceGrant', namespace: 'shop', name: 'grant' });
+    expect((await stream).events[0]).toMatchObject({
+      type: 'DELETED',
+      object: { apiVersion: 'gateway.networking.k8s.io/v1beta1' },
+    });
+  });
+
+  it('answers 404 at a version a resource is not served at', async () => {
+    const only = await createFakeApiServer({
+      resources: DEFAULT_FAKE_RESOURCES.map((r) =>
+        r.plural === 'referencegrants' ? { ...r, version: 'v1beta1', alsoServedAs: [] } : r,
+      ),
+    });
+    try {
+      const at = (version: string) =>
+        fetch(`${only.url}/apis/gateway.networking.k8s.io/${version}/referencegrants`);
+      expect((await at('v1')).status).toBe(404);
+      expect((await at('v1beta1')).status).toBe(200);
+    } finally {
+      await only.close();
+    }
   });
 });
 

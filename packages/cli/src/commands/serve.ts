@@ -33,6 +33,7 @@ interface ServeOptions extends CompileFlagOptions {
   readonly debounce: string;
   readonly kubernetes?: boolean;
   readonly controllerName: string;
+  readonly tlsSecrets?: boolean;
 }
 
 export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command {
@@ -72,6 +73,10 @@ export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command
       '--controller-name <name>',
       'with --kubernetes: the controllerName written into statuses',
       'switchyard.dev/gateway-controller',
+    )
+    .option(
+      '--tls-secrets',
+      "with --kubernetes: watch kubernetes.io/tls Secrets for HTTPS listeners' certificateRefs (needs get/list/watch on secrets)",
     );
   withCompileOptions(command).action(async (paths: string[], options: ServeOptions) => {
     await serve(paths, options, io);
@@ -130,7 +135,7 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
       ...(adminPort === undefined ? {} : { adminPort }),
       logger,
       ...(opened.resolver === undefined ? {} : { resolver: opened.resolver }),
-      certificateObjects: () => opened.objects().map((o) => o.value),
+      certificateObjects: opened.certificateObjects ?? (() => opened.objects().map((o) => o.value)),
     });
     cleanup.push(() => gateway.close());
 
@@ -171,6 +176,8 @@ interface OpenedSource {
   result(): CompileResult | undefined;
   objects(): readonly LocatedObject[];
   readonly resolver?: BackendLookup;
+  /** The objects whose TLS Secrets certify HTTPS listeners; default: the loaded objects. */
+  readonly certificateObjects?: () => readonly unknown[];
   close(): Promise<void> | void;
 }
 
@@ -186,6 +193,10 @@ async function openSource(
     if (paths.length > 0) throw new CliError('serve --kubernetes reads the cluster: give no paths');
     return openKubernetes(options, flags, debounceMs, print);
   }
+  if (options.tlsSecrets)
+    throw new CliError(
+      '--tls-secrets goes with --kubernetes: served files bring their Secrets with them',
+    );
   if (paths.length === 0)
     throw new CliError(
       "serve needs paths to serve (or --kubernetes); see 'switchyard serve --help'",
@@ -246,6 +257,7 @@ async function openKubernetes(
     gateway: flags.gateway,
     controllerName: options.controllerName,
     debounceMs,
+    ...(options.tlsSecrets ? { tlsSecrets: true } : {}),
     ...(flags.routeWeight === undefined ? {} : { routeWeight: flags.routeWeight }),
     ...(flags.maxDelegationDepth === undefined
       ? {}
@@ -268,12 +280,29 @@ async function openKubernetes(
       EXIT.runtime,
     );
   }
+  const gatewayName = `${flags.gateway.namespace}/${flags.gateway.name}`;
+  const unreadCertificates = options.tlsSecrets
+    ? []
+    : httpsListenerNames(source.objects('gateways'), flags.gateway);
+  if (unreadCertificates.length > 0) {
+    // Without their Secrets, compile leaves HTTPS listeners out of the table: say why.
+    const what = `HTTPS listener${unreadCertificates.length === 1 ? '' : 's'} ${unreadCertificates.join(', ')}`;
+    if (source.current().listeners.length === 0) {
+      await source.close();
+      throw new CliError(
+        `Gateway ${gatewayName} has only its ${what}, whose certificates are Secrets: add --tls-secrets`,
+      );
+    }
+    print([`note: ${what} not served: certificate Secrets are read only with --tls-secrets`]);
+  }
   return {
     source,
-    title: `Gateway ${flags.gateway.namespace}/${flags.gateway.name} from the cluster`,
+    title: `Gateway ${gatewayName} from the cluster`,
     watching: 'watching the cluster for changes',
     result: () => source.result(),
     objects: () => [],
+    // Read at every (re)load of the listeners: a rotated Secret makes a new table, so it is picked up.
+    certificateObjects: () => source.objects('secrets'),
     resolver: (backend) => {
       // Endpoints of Services the cluster knows; a Service with none ready answers 503.
       const found = source.resolveBackend({ ...backend, weight: 1 });
@@ -281,6 +310,24 @@ async function openKubernetes(
     },
     close: () => source.close(),
   };
+}
+
+/** Names of the HTTPS listeners in the spec of the Gateway `key` among `gateways`. */
+function httpsListenerNames(
+  gateways: readonly {
+    readonly metadata?: { namespace?: string; name?: string };
+    readonly [field: string]: unknown;
+  }[],
+  key: { readonly namespace: string; readonly name: string },
+): string[] {
+  const served = gateways.find(
+    (g) => g.metadata?.namespace === key.namespace && g.metadata?.name === key.name,
+  );
+  const spec = served?.['spec'] as
+    { listeners?: { name?: string; protocol?: string }[] } | undefined;
+  return (spec?.listeners ?? [])
+    .filter((listener) => listener.protocol === 'HTTPS')
+    .map((listener) => String(listener.name));
 }
 
 /** One plan per HTTP(S) listener of the table, with `--port` applied. */

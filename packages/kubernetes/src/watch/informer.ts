@@ -2,12 +2,14 @@
  * One resource kept in memory: a client-node `ListWatch` (list, then watch from the list's
  * resourceVersion, relist after 410 Gone) plus what it leaves to its caller: restarting after
  * errors with backoff, asking for bookmarks, not spinning when a server closes watches at once,
- * and knowing when the cache first held a complete list.
+ * watching the version the list was served at, and knowing when the cache first held a complete
+ * list.
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { httpStatusOf, type RawList, type RawObject } from '../kube-client.js';
-import { collectionPath, type ApiResource } from '../resources.js';
+import { httpStatusOf, type RawObject } from '../kube-client.js';
+import { apiVersionOf, collectionPath, resourceLabel, type ApiResource } from '../resources.js';
 import { createBackoff, type BackoffOptions } from './backoff.js';
+import type { CompleteList, ListExpiredEvent } from './list.js';
 
 /** What happened to a watch, for logs and metrics. */
 export type WatchEvent =
@@ -16,6 +18,10 @@ export type WatchEvent =
       readonly resource: string;
       readonly count: number;
       readonly relist: boolean;
+      /** The version that answered, e.g. `gateway.networking.k8s.io/v1beta1`. */
+      readonly apiVersion: string;
+      /** Requests the list took (`listPageSize` items each). */
+      readonly pages: number;
     }
   | {
       readonly type: 'watch-error';
@@ -23,12 +29,17 @@ export type WatchEvent =
       readonly error: unknown;
       readonly retryInMs: number;
     }
-  | { readonly type: 'absent'; readonly resource: string };
+  | { readonly type: 'absent'; readonly resource: string }
+  | ListExpiredEvent;
 
 export interface InformerOptions {
   readonly kubeConfig: KubeConfig;
+  /** At its preferred version; the list decides which version is watched. */
   readonly resource: ApiResource;
-  readonly list: () => Promise<RawList>;
+  /** A complete list (see `listAll`): the watch then runs at `served`, from its resourceVersion. */
+  readonly list: () => Promise<CompleteList>;
+  /** The watch's field selector; the list must apply the same one. */
+  readonly fieldSelector?: string;
   readonly backoff?: BackoffOptions;
   /** After every change of the cache: an added, changed or deleted object, or a relist. */
   readonly onChange: () => void;
@@ -37,6 +48,8 @@ export interface InformerOptions {
 
 export interface Informer {
   readonly resource: ApiResource;
+  /** The resource at the version the last successful list was served at (the preferred before). */
+  served(): ApiResource;
   /** True once a list succeeded (or the resource turned out not to be installed). */
   isSynced(): boolean;
   /** Resolves when `isSynced()` first becomes true. */
@@ -63,7 +76,8 @@ const MIN_HEALTHY_WATCH_MS = 1000;
  */
 export function createInformer(options: InformerOptions): Informer {
   const { resource } = options;
-  const id = resource.group === '' ? resource.plural : `${resource.plural}.${resource.group}`;
+  const id = resourceLabel(resource);
+  let served = resource;
   const backoff = createBackoff(options.backoff);
   const emit = options.onEvent ?? (() => {});
   let stopped = true;
@@ -91,9 +105,17 @@ export function createInformer(options: InformerOptions): Informer {
     return promise;
   };
 
-  const list = async (): Promise<RawList> => {
+  const list = async (): Promise<CompleteList> => {
     const result = await track(options.list());
-    emit({ type: 'listed', resource: id, count: result.items.length, relist: listed });
+    served = result.served;
+    emit({
+      type: 'listed',
+      resource: id,
+      count: result.items.length,
+      relist: listed,
+      apiVersion: apiVersionOf(served),
+      pages: result.pages,
+    });
     listed = true;
     backoff.reset();
     return result;
@@ -134,6 +156,10 @@ export function createInformer(options: InformerOptions): Informer {
       if (lastWatch) lastWatch.events += 1;
       backoff.reset();
     },
+    path: () => collectionPath(served),
+    onNotServed(error) {
+      emit({ type: 'watch-error', resource: id, error, retryInMs: 0 });
+    },
     isStopped: () => stopped,
     track,
   });
@@ -143,6 +169,8 @@ export function createInformer(options: InformerOptions): Informer {
     watch,
     list as unknown as () => Promise<{ items: KubernetesObject[] }>,
     false,
+    undefined,
+    options.fieldSelector,
   );
   const changed = () => options.onChange();
   informer.on('add', changed);
@@ -173,6 +201,7 @@ export function createInformer(options: InformerOptions): Informer {
 
   return {
     resource,
+    served: () => served,
     isSynced: () => synced,
     synced: syncedPromise,
     list: () => informer.list() as unknown as readonly RawObject[],
@@ -202,11 +231,16 @@ interface WatchHooks {
   onWatchEvent(): void;
   isStopped(): boolean;
   track<T>(promise: Promise<T>): Promise<T>;
+  /** The collection to watch: that of the version the last list was served at. */
+  path(): string;
+  /** The watch was answered 404: it relists instead of resuming. */
+  onNotServed(error: unknown): void;
 }
 
 /**
  * client-node's `Watch`, asking for bookmarks (so that a resumed watch starts from a recent
- * resourceVersion and rarely meets 410 Gone) and giving the informer a say before each request.
+ * resourceVersion and rarely meets 410 Gone), watching the version the list was served at, and
+ * giving the informer a say before each request.
  */
 class ResumingWatch extends Watch {
   constructor(
@@ -217,7 +251,7 @@ class ResumingWatch extends Watch {
   }
 
   override async watch(
-    path: string,
+    _path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
     callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
     done: (err: unknown) => void,
@@ -227,8 +261,18 @@ class ResumingWatch extends Watch {
       this.hooks.onWatchEvent();
       callback(phase, apiObj, watchObj);
     };
+    const finished = (error: unknown) => {
+      if (httpStatusOf(error) !== 404) return done(error);
+      // No longer served (a CRD removed, or this version of it): resuming would meet 404 again and
+      // again. A 410 makes ListWatch relist, which looks for the resource at every version.
+      this.hooks.onNotServed(error);
+      done(Object.assign(new Error('not served at this version: relisting'), { statusCode: 410 }));
+    };
     const query = { ...queryParams, allowWatchBookmarks: true };
-    const controller = await this.hooks.track(super.watch(path, query, onEvent, done));
+    // ListWatch keeps the path it was made with (`_path`); the version the list was served at decides.
+    const controller = await this.hooks.track(
+      super.watch(this.hooks.path(), query, onEvent, finished),
+    );
     // Stopped while the request was being made: the informer could not abort it yet.
     if (this.hooks.isStopped()) controller.abort();
     return controller;

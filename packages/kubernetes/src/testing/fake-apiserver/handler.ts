@@ -5,10 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FailureRule, RecordedRequest } from './contract.js';
+import { createLister } from './list.js';
 import { parsePath, type Target } from './paths.js';
 import type { Store } from './store.js';
-import { ApiError, type FakeObject, type FakeResource } from './types.js';
-import { matchesFields, openWatch, parseFieldSelector, type WatchStream } from './watch.js';
+import { ApiError, servedAt, type FakeObject, type FakeResource } from './types.js';
+import { openWatch, type WatchStream } from './watch.js';
 
 /** The server state a request may read or change. */
 export interface HandlerContext {
@@ -26,6 +27,7 @@ export function createRequestHandler(
   context: HandlerContext,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { store, resources, goneAs, streams, failures, hooks, requests } = context;
+  const list = createLister(store);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -99,14 +101,15 @@ export function createRequestHandler(
     status: number;
     object: unknown;
   } {
-    const { resource, name } = target;
+    const { resource, name, version } = target;
     const namespace = target.namespace ?? '';
     const asStatus = target.subresource === 'status';
+    const served = (object: FakeObject) => servedAt(object, resource, version);
     if (name === undefined) {
       if (method === 'GET' && watch) {
         const stream = openWatch(
           store,
-          { resource, namespace: target.namespace, query, goneAs },
+          { resource, version, namespace: target.namespace, query, goneAs },
           res,
         );
         if (stream) {
@@ -116,23 +119,31 @@ export function createRequestHandler(
         return { status: 0, object: undefined };
       }
       if (method === 'GET')
-        return { status: 200, object: listBody(resource, target.namespace, query) };
+        return {
+          status: 200,
+          object: list({ resource, version, namespace: target.namespace, query }),
+        };
       if (method === 'POST')
-        return { status: 201, object: store.create(resource, namespace, asObject(body, resource)) };
+        return {
+          status: 201,
+          object: served(store.create(resource, namespace, asObject(body, resource))),
+        };
       throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed on a collection`);
     }
     switch (method) {
       case 'GET': {
         const found = store.get(resource, namespace, name);
         if (!found) throw new ApiError(404, 'NotFound', `${resource.plural} "${name}" not found`);
-        return { status: 200, object: found };
+        return { status: 200, object: served(found) };
       }
       case 'PUT':
         return {
           status: 200,
-          object: store.update(resource, namespace, name, asObject(body, resource), {
-            status: asStatus,
-          }),
+          object: served(
+            store.update(resource, namespace, name, asObject(body, resource), {
+              status: asStatus,
+            }),
+          ),
         };
       case 'PATCH': {
         const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
@@ -145,32 +156,14 @@ export function createRequestHandler(
         }
         return {
           status: 200,
-          object: store.patch(resource, namespace, name, body, { status: asStatus }),
+          object: served(store.patch(resource, namespace, name, body, { status: asStatus })),
         };
       }
       case 'DELETE':
-        return { status: 200, object: store.remove(resource, namespace, name) };
+        return { status: 200, object: served(store.remove(resource, namespace, name)) };
       default:
         throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed`);
     }
-  }
-
-  function listBody(resource: FakeResource, namespace: string | undefined, query: URLSearchParams) {
-    const fields = parseFieldSelector(query.get('fieldSelector'));
-    const items = store
-      .list(resource, namespace)
-      .filter((o) => matchesFields(o, fields))
-      .map((o) => {
-        if (resource.listItemsHaveKind) return o;
-        const { apiVersion: _apiVersion, kind: _kind, ...rest } = o;
-        return rest;
-      });
-    return {
-      apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version,
-      kind: `${resource.kind}List`,
-      metadata: { resourceVersion: String(store.revision()) },
-      items,
-    };
   }
 
   return (req, res) => {

@@ -7,6 +7,8 @@ import type { FakeResource } from './types.js';
 
 export interface Target {
   readonly resource: FakeResource;
+  /** The version in the path: the resource's, or one of its `alsoServedAs`. */
+  readonly version: string;
   /** Set for namespaced collections and objects in a namespace. */
   readonly namespace?: string;
   /** Set when one object is addressed. */
@@ -20,7 +22,7 @@ export interface Target {
  * @example
  * ```ts
  * parsePath('/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/web/status', resources)
- * // { resource: <httproutes>, namespace: 'shop', name: 'web', subresource: 'status' }
+ * // { resource: <httproutes>, version: 'v1', namespace: 'shop', name: 'web', subresource: 'status' }
  * ```
  */
 export function parsePath(
@@ -41,22 +43,29 @@ export function parsePath(
   }
   const [version, ...parts] = rest;
   const find = (plural: string | undefined) =>
-    resources.find((r) => r.group === group && r.version === version && r.plural === plural);
+    resources.find(
+      (r) =>
+        r.group === group &&
+        r.plural === plural &&
+        version !== undefined &&
+        (r.version === version || (r.alsoServedAs ?? []).includes(version)),
+    );
 
   // namespaces/<ns>/<plural>[/<name>[/status]]: a namespaced resource inside one namespace.
   if (parts[0] === 'namespaces' && parts.length >= 3) {
     const resource = find(parts[2]);
-    if (resource?.namespaced) return target(resource, parts.slice(3), parts[1]);
+    if (resource?.namespaced) return target(resource, version!, parts.slice(3), parts[1]);
   }
   // <plural>[/<name>[/status]]: all namespaces, or a cluster-scoped resource (namespaces/<name>).
   const resource = find(parts[0]);
   if (!resource) return undefined;
   if (resource.namespaced && parts.length > 1) return undefined;
-  return target(resource, parts.slice(1), undefined);
+  return target(resource, version!, parts.slice(1), undefined);
 }
 
 function target(
   resource: FakeResource,
+  version: string,
   rest: readonly string[],
   namespace: string | undefined,
 ): Target | undefined {
@@ -64,6 +73,7 @@ function target(
   if (extra.length > 0 || (subresource !== undefined && subresource !== 'status')) return undefined;
   return {
     resource,
+    version,
     ...(namespace !== undefined ? { namespace } : {}),
     ...(name !== undefined ? { name } : {}),
     ...(subresource === 'status' ? { subresource } : {}),

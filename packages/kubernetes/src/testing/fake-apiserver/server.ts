@@ -1,7 +1,8 @@
 /**
  * An in-process Kubernetes API server for tests: a real `node:http` server speaking the real
- * protocol (lists with resourceVersion, chunked watch streams, 410 Gone, status subresource
- * writes with 409 Conflicts, Leases), so that @kubernetes/client-node runs unmodified against it.
+ * protocol (lists with resourceVersion, in pages with `limit`/`continue`, chunked watch streams,
+ * 410 Gone, status subresource writes with 409 Conflicts, Leases, resources served at several
+ * versions), so that @kubernetes/client-node runs unmodified against it.
  * Tests drive it directly (`apply`, `delete`, `setStatus`) and break it on purpose (`compact`,
  * `dropWatches`, `stop`, `fail`).
  */

@@ -9,6 +9,12 @@ export interface FakeResource extends ApiResource {
   readonly unconditionalUpdate: boolean;
   /** Whether list items carry `kind`/`apiVersion`: custom resources do, built-in types do not. */
   readonly listItemsHaveKind: boolean;
+  /**
+   * More versions the same objects are served at, as a CRD with several served versions of one
+   * schema (ReferenceGrant `v1` and `v1beta1`): a request at any of them reads and writes the
+   * same objects, and answers with the `apiVersion` it asked for.
+   */
+  readonly alsoServedAs?: readonly string[];
 }
 
 export interface FakeObject {
@@ -53,24 +59,42 @@ export class ApiError extends Error {
   }
 }
 
-const custom = (resource: ApiResource): FakeResource => ({
+/** `apiVersion` of `resource` at `version`. */
+export function apiVersionAt(resource: FakeResource, version: string): string {
+  return resource.group ? `${resource.group}/${version}` : version;
+}
+
+/** The object as served at `version`: the stored object, or a copy saying that version. */
+export function servedAt(object: FakeObject, resource: FakeResource, version: string): FakeObject {
+  if (version === resource.version || object.apiVersion === undefined) return object;
+  return { ...object, apiVersion: apiVersionAt(resource, version) };
+}
+
+// A fake resource is served where it is; which versions a client should try is the client's business.
+const custom = ({ fallbackVersions: _fallbacks, ...resource }: ApiResource): FakeResource => ({
   ...resource,
   statusSubresource: true,
   unconditionalUpdate: false,
   listItemsHaveKind: true,
 });
-const builtIn = (resource: ApiResource, statusSubresource: boolean): FakeResource => ({
+const builtIn = (
+  { fallbackVersions: _fallbacks, ...resource }: ApiResource,
+  statusSubresource: boolean,
+): FakeResource => ({
   ...resource,
   statusSubresource,
   unconditionalUpdate: true,
   listItemsHaveKind: false,
 });
 
-/** Everything `createKubernetesSource` reads or writes. */
+/**
+ * Everything `createKubernetesSource` reads or writes. ReferenceGrants are served at `v1` and
+ * `v1beta1`, as by a Gateway API release that has both; pass `resources` to serve one only.
+ */
 export const DEFAULT_FAKE_RESOURCES: readonly FakeResource[] = [
   custom(RESOURCES.gateways),
   custom(RESOURCES.httpRoutes),
-  { ...custom(RESOURCES.referenceGrants), statusSubresource: false },
+  { ...custom(RESOURCES.referenceGrants), statusSubresource: false, alsoServedAs: ['v1beta1'] },
   custom(RESOURCES.backends),
   builtIn(RESOURCES.services, true),
   builtIn(RESOURCES.namespaces, true),

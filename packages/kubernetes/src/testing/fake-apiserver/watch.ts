@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Store, StoreEvent } from './store.js';
-import { ApiError, type FakeObject, type FakeResource } from './types.js';
+import { ApiError, apiVersionAt, servedAt, type FakeObject, type FakeResource } from './types.js';
 
 export interface FieldRequirement {
   readonly path: readonly string[];
@@ -16,6 +16,8 @@ export interface FieldRequirement {
 
 export interface WatchStream {
   readonly resource: FakeResource;
+  /** The version watched: events carry its `apiVersion`. */
+  readonly version: string;
   readonly namespace: string | undefined;
   readonly fields: readonly FieldRequirement[];
   readonly bookmarks: boolean;
@@ -24,6 +26,7 @@ export interface WatchStream {
 
 export interface WatchRequest {
   readonly resource: FakeResource;
+  readonly version: string;
   readonly namespace: string | undefined;
   readonly query: URLSearchParams;
   readonly goneAs: 'event' | 'http';
@@ -53,7 +56,7 @@ export function openWatch(
   request: WatchRequest,
   response: ServerResponse,
 ): WatchStream | undefined {
-  const { resource, namespace, query } = request;
+  const { resource, version, namespace, query } = request;
   const fields = parseFieldSelector(query.get('fieldSelector'));
   const from = query.get('resourceVersion') ?? '';
   const inScope = (object: FakeObject) =>
@@ -83,7 +86,8 @@ export function openWatch(
   }
   response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
   response.flushHeaders();
-  for (const event of backlog) writeEvent(response, event.type, event.object);
+  for (const event of backlog)
+    writeEvent(response, event.type, servedAt(event.object, resource, version));
   const timeout = Number(query.get('timeoutSeconds') ?? 0);
   if (timeout > 0) {
     const timer = setTimeout(() => response.end(), timeout * 1000);
@@ -91,6 +95,7 @@ export function openWatch(
   }
   return {
     resource,
+    version,
     namespace,
     fields,
     bookmarks: query.get('allowWatchBookmarks') === 'true',
@@ -104,7 +109,7 @@ export function deliver(stream: WatchStream, event: StoreEvent): void {
   const { object } = event;
   if (stream.namespace !== undefined && object.metadata.namespace !== stream.namespace) return;
   if (!matchesFields(object, stream.fields)) return;
-  writeEvent(stream.response, event.type, object);
+  writeEvent(stream.response, event.type, servedAt(object, stream.resource, stream.version));
 }
 
 /** A BOOKMARK: "you have seen everything up to this resourceVersion". */
@@ -112,7 +117,7 @@ export function bookmark(stream: WatchStream, revision: number): boolean {
   if (!stream.bookmarks) return false;
   const { resource } = stream;
   writeEvent(stream.response, 'BOOKMARK', {
-    apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version,
+    apiVersion: apiVersionAt(resource, stream.version),
     kind: resource.kind,
     metadata: { resourceVersion: String(revision) },
   });
