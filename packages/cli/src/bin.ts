@@ -5,6 +5,13 @@
  */
 import { runCli } from './cli.js';
 
+// `switchyard routes | head`: when the reader goes away, stop quietly as Unix tools do, instead
+// of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runBuilt } from './helpers/built-cli.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { binPath, ensureBuilt, exampleDir, runBuilt } from './helpers/built-cli.js';
 
 const COMMANDS = ['serve', 'check', 'explain', 'routes', 'graph'];
 let scratch: string;
@@ -28,6 +30,21 @@ function expectOneLineError(
   expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(result.stderr.trimEnd()).toMatch(pattern);
 }
+
+describe('a closed pipe', () => {
+  it('ends quietly when stdout is closed before it writes (`switchyard routes | head -0`)', async () => {
+    const child = spawn(process.execPath, [binPath, 'routes', exampleDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Close the read end at once: every write of the child meets EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
 
 describe('help', () => {
   it('lists every command and the exit codes', async () => {
