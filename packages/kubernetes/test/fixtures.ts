@@ -12,6 +12,24 @@ import {
   type RecordedRequest,
 } from '../src/testing/index.js';
 import type { FakeObject } from '../src/testing/index.js';
+import { afterEach } from 'vitest';
+
+/** What a test opened; {@link closeAfterEach} closes it after each test. */
+export interface OpenHandles {
+  api: FakeApiServer | undefined;
+  readonly sources: KubernetesSource[];
+}
+
+/** Registers an `afterEach` that closes the sources and then the API server a test opened. */
+export function closeAfterEach(): OpenHandles {
+  const open: OpenHandles = { api: undefined, sources: [] };
+  afterEach(async () => {
+    for (const source of open.sources.splice(0)) await source.close();
+    await open.api?.close();
+    open.api = undefined;
+  });
+  return open;
+}
 
 export const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 export const CONTROLLER = 'switchyard.dev/gateway-controller';

@@ -3,8 +3,8 @@
  * a live holder keeps everyone else out, an expired one is taken over, a released one is taken
  * over at once, and a leader that lost the Lease (or cannot renew it) stops writing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KubernetesSource, KubernetesSourceOptions } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { KubernetesSourceOptions } from '../src/index.js';
 import type { FakeApiServer, FakeObject } from '../src/testing/index.js';
 import {
   GATEWAY,
@@ -14,14 +14,10 @@ import {
   simpleRoute,
   startSource,
   waitFor,
+  closeAfterEach,
 } from './fixtures.js';
 
-const open: { api?: FakeApiServer | undefined; sources: KubernetesSource[] } = { sources: [] };
-afterEach(async () => {
-  for (const source of open.sources.splice(0)) await source.close();
-  await open.api?.close();
-  open.api = undefined;
-});
+const open = closeAfterEach();
 
 const LEASE = {
   apiVersion: 'coordination.k8s.io/v1',

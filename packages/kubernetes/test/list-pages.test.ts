@@ -5,7 +5,7 @@
  * token starts the list over, and repeated expiry ends in one unpaged list.
  */
 import { compile, formatTable, type RouteTable } from '@switchyard/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubernetesSource } from '../src/index.js';
 import type { FakeApiServer, RecordedRequest } from '../src/testing/index.js';
 import {
@@ -17,14 +17,10 @@ import {
   simpleRoute,
   startSource,
   waitFor,
+  closeAfterEach,
 } from './fixtures.js';
 
-const open: { api?: FakeApiServer | undefined; sources: KubernetesSource[] } = { sources: [] };
-afterEach(async () => {
-  for (const source of open.sources.splice(0)) await source.close();
-  await open.api?.close();
-  open.api = undefined;
-});
+const open = closeAfterEach();
 
 const ROUTES = '/gateway.networking.k8s.io/v1/httproutes';
 const ROUTE_COUNT = 1200;

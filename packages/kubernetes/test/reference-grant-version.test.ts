@@ -5,11 +5,10 @@
  * missing CRD is; a watch answered 404 relists, which looks for the version again.
  */
 import { formatTable } from '@switchyard/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubernetesSource } from '../src/index.js';
 import {
   DEFAULT_FAKE_RESOURCES,
-  type FakeApiServer,
   type FakeObject,
   type FakeResource,
 } from '../src/testing/index.js';
@@ -24,14 +23,10 @@ import {
   service,
   startSource,
   waitFor,
+  closeAfterEach,
 } from './fixtures.js';
 
-const open: { api?: FakeApiServer | undefined; sources: KubernetesSource[] } = { sources: [] };
-afterEach(async () => {
-  for (const source of open.sources.splice(0)) await source.close();
-  await open.api?.close();
-  open.api = undefined;
-});
+const open = closeAfterEach();
 
 const GROUP = 'gateway.networking.k8s.io';
 const V1 = `/${GROUP}/v1/referencegrants`;

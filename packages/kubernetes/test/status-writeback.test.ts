@@ -4,8 +4,7 @@
  * 409 Conflict from a fresh GET, never touching anyone else's entries; and the Gateway's
  * listener statuses.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KubernetesSource } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import type { FakeApiServer, FakeObject } from '../src/testing/index.js';
 import {
   CONTROLLER,
@@ -19,14 +18,10 @@ import {
   service,
   startSource,
   waitFor,
+  closeAfterEach,
 } from './fixtures.js';
 
-const open: { api?: FakeApiServer | undefined; sources: KubernetesSource[] } = { sources: [] };
-afterEach(async () => {
-  for (const source of open.sources.splice(0)) await source.close();
-  await open.api?.close();
-  open.api = undefined;
-});
+const open = closeAfterEach();
 
 async function setup(objects: FakeObject[], options: Parameters<typeof startSource>[1] = {}) {
   const api = await cluster(objects);

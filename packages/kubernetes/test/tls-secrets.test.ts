@@ -5,9 +5,9 @@
  * Without it no Secret is read and an HTTPS listener stays out of the table.
  */
 import { formatTable } from '@switchyard/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubernetesSource } from '../src/index.js';
-import type { FakeApiServer, FakeObject } from '../src/testing/index.js';
+import type { FakeObject } from '../src/testing/index.js';
 import {
   GATEWAY,
   caughtUp,
@@ -19,14 +19,10 @@ import {
   simpleRoute,
   startSource,
   waitFor,
+  closeAfterEach,
 } from './fixtures.js';
 
-const open: { api?: FakeApiServer | undefined; sources: KubernetesSource[] } = { sources: [] };
-afterEach(async () => {
-  for (const source of open.sources.splice(0)) await source.close();
-  await open.api?.close();
-  open.api = undefined;
-});
+const open = closeAfterEach();
 
 const SECRETS = '/api/v1/secrets';
 const TLS_ONLY = 'type=kubernetes.io/tls';

@@ -5,9 +5,8 @@
  * unreachable server. The real @kubernetes/client-node talks to the fake API server throughout.
  */
 import { formatTable } from '@switchyard/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KubernetesSource } from '../src/index.js';
-import { DEFAULT_FAKE_RESOURCES, type FakeApiServer } from '../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FAKE_RESOURCES } from '../src/testing/index.js';
 import {
   basicObjects,
   caughtUp,
@@ -18,14 +17,10 @@ import {
   simpleRoute,
   startSource,
   waitFor,
+  closeAfterEach,
 } from './fixtures.js';
 
-const open: { api?: FakeApiServer | undefined; sources: KubernetesSource[] } = { sources: [] };
-afterEach(async () => {
-  for (const source of open.sources.splice(0)) await source.close();
-  await open.api?.close();
-  open.api = undefined;
-});
+const open = closeAfterEach();
 
 async function setup(
   options: Parameters<typeof startSource>[1] = {},
