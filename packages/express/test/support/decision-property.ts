@@ -5,8 +5,8 @@
  * for forwards). Real sockets; one app whose table is swapped for every generated world.
  */
 import { once } from 'node:events';
-import { Agent, createServer, request } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import { Agent, createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,18 +18,13 @@ import type { Request } from 'express';
 import { isUnrouted, switchyard } from '../../src/index.js';
 import type { SwitchyardMiddleware } from '../../src/index.js';
 import { propertyParameters, requestArb, worldArb } from '@switchyard/test-kit';
-import type { GeneratedRequest } from '@switchyard/test-kit';
+import type { Answer, GeneratedRequest } from '@switchyard/test-kit';
+import { send as sendRequest } from '@switchyard/test-kit';
 import { startCaptureBackend } from '@switchyard/test-kit';
 import type { CaptureBackend } from '@switchyard/test-kit';
 import type { Flavour } from './flavours.js';
 
 const PROBE = 'x-probe';
-
-interface Outcome {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
 
 export function decisionProperty(flavour: Flavour): void {
   describe(`${flavour.name}: the decision on req.switchyard`, () => {
@@ -79,35 +74,15 @@ export function decisionProperty(flavour: Flavour): void {
       await backend.close();
     });
 
-    function send(generated: GeneratedRequest, probe: string): Promise<Outcome> {
-      return new Promise((done, fail) => {
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            agent,
-            method: generated.method,
-            path: generated.path,
-            headers: { ...generated.headers, host: generated.host, [PROBE]: probe },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () =>
-              done({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                body: Buffer.concat(chunks).toString(),
-              }),
-            );
-          },
-        );
-        req.on('error', fail);
-        req.end();
+    function send(generated: GeneratedRequest, probe: string): Promise<Answer> {
+      return sendRequest(`http://127.0.0.1:${port}`, generated.path, {
+        method: generated.method,
+        headers: { ...generated.headers, host: generated.host, [PROBE]: probe },
+        agent,
       });
     }
 
-    function expectCarriedOut(decision: Decision, outcome: Outcome): void {
+    function expectCarriedOut(decision: Decision, outcome: Answer): void {
       if (isUnrouted(decision)) {
         expect(outcome.body).toBe('the app');
       } else if (decision.kind === 'forward') {

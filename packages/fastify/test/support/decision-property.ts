@@ -8,8 +8,7 @@
  * hook runs (Fastify 5: 400 `FST_ERR_BAD_URL`; Fastify 4: its not-found handler), so no decision
  * is made; the core answers such a URL 400.
  */
-import { Agent, request } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
+import { Agent } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, resolve } from '@switchyard/core';
@@ -19,18 +18,13 @@ import type { SwappableSource } from '@switchyard/node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isUnrouted, switchyard } from '../../src/index.js';
 import { propertyParameters, requestArb, worldArb } from '@switchyard/test-kit';
-import type { GeneratedRequest } from '@switchyard/test-kit';
+import type { Answer, GeneratedRequest } from '@switchyard/test-kit';
+import { send as sendRequest } from '@switchyard/test-kit';
 import { startCaptureBackend } from '@switchyard/test-kit';
 import type { CaptureBackend } from '@switchyard/test-kit';
 import type { Flavour } from './flavours.js';
 
 const PROBE = 'x-probe';
-
-interface Outcome {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
 
 export function decisionProperty(flavour: Flavour): void {
   describe(`${flavour.name}: the decision on request.switchyard`, () => {
@@ -73,35 +67,15 @@ export function decisionProperty(flavour: Flavour): void {
       await backend.close();
     });
 
-    function send(generated: GeneratedRequest, probe: string): Promise<Outcome> {
-      return new Promise((done, fail) => {
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            agent,
-            method: generated.method,
-            path: generated.path,
-            headers: { ...generated.headers, host: generated.host, [PROBE]: probe },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () =>
-              done({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                body: Buffer.concat(chunks).toString(),
-              }),
-            );
-          },
-        );
-        req.on('error', fail);
-        req.end();
+    function send(generated: GeneratedRequest, probe: string): Promise<Answer> {
+      return sendRequest(`http://127.0.0.1:${port}`, generated.path, {
+        method: generated.method,
+        headers: { ...generated.headers, host: generated.host, [PROBE]: probe },
+        agent,
       });
     }
 
-    function expectCarriedOut(decision: Decision, outcome: Outcome): void {
+    function expectCarriedOut(decision: Decision, outcome: Answer): void {
       if (isUnrouted(decision)) {
         expect(outcome.body).toBe('the app');
       } else if (decision.kind === 'forward') {

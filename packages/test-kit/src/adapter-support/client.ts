@@ -1,6 +1,6 @@
 /** A plain HTTP/1.1 client for the tests: exact request bytes in, status, headers and body out. */
 import { request } from 'node:http';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Agent, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 export interface Answer {
   readonly status: number;
@@ -11,7 +11,13 @@ export interface Answer {
 export function send(
   origin: string,
   path: string,
-  options: { method?: string; headers?: OutgoingHttpHeaders; body?: string | Buffer } = {},
+  options: {
+    method?: string;
+    headers?: OutgoingHttpHeaders;
+    body?: string | Buffer;
+    /** Default: a fresh connection per request. */
+    agent?: Agent;
+  } = {},
 ): Promise<Answer> {
   const url = new URL(origin);
   return new Promise((resolve, reject) => {
@@ -22,7 +28,7 @@ export function send(
         path,
         method: options.method ?? 'GET',
         headers: options.headers,
-        agent: false,
+        agent: options.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];
