@@ -25,6 +25,8 @@
  * app.use((req, res) => res.status(404).json({ route: req.switchyard?.kind }));
  * ```
  */
-export { switchyard, isUnrouted } from './middleware.js';
+export { switchyard } from './middleware.js';
+/** True for the decisions left to the app (no listener, no route); from `@switchyard/node`. */
+export { isUnrouted } from '@switchyard/node';
 export type { SwitchyardExpressOptions, SwitchyardMiddleware } from './middleware.js';
 export { keepRawBody, SpentBodyError } from './body.js';

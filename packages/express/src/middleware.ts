@@ -19,6 +19,7 @@ import {
   InvalidOptionError,
   createProxy,
   handOff,
+  isUnrouted,
   toResolveRequest,
   toSource,
 } from '@switchyard/node';
@@ -66,11 +67,6 @@ export interface SwitchyardMiddleware extends RequestHandler {
   readonly source: RouteSource;
   /** Closes the engine if the middleware created it. */
   close(): Promise<void>;
-}
-
-/** True for the decisions Switchyard leaves to the app: no listener, no route. */
-export function isUnrouted(decision: Decision): boolean {
-  return decision.kind === 'respond' && decision.status === 404 && decision.route === undefined;
 }
 
 /** The handler registered for `backend`, by `namespace/name:port`, then `namespace/name`. */

@@ -25,6 +25,8 @@
  */
 import { switchyard } from './plugin.js';
 
-export { switchyard, isUnrouted } from './plugin.js';
+export { switchyard } from './plugin.js';
+/** True for the decisions left to the app (no listener, no route); from `@switchyard/node`. */
+export { isUnrouted } from '@switchyard/node';
 export type { SwitchyardFastifyOptions, SwitchyardHandler } from './plugin.js';
 export default switchyard;

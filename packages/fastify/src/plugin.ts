@@ -25,6 +25,7 @@ import {
   InvalidOptionError,
   createProxy,
   handOff,
+  isUnrouted,
   toResolveRequest,
   toSource,
 } from '@switchyard/node';
@@ -84,11 +85,6 @@ export interface SwitchyardFastifyOptions extends Omit<ProxyOptions, 'logger'>, 
    * default false. Unrouted upgrades are left to other `upgrade` listeners when there are any.
    */
   readonly websocket?: boolean;
-}
-
-/** True for the decisions Switchyard leaves to the app: no listener, no route. */
-export function isUnrouted(decision: Decision): boolean {
-  return decision.kind === 'respond' && decision.status === 404 && decision.route === undefined;
 }
 
 interface PendingHandoff {

@@ -13,9 +13,22 @@ import type {
   ServerResponse,
 } from 'node:http';
 import { applyHeaderModifier, corsResponseHeaders } from '@switchyard/core';
-import type { DecisionBackend, ForwardDecision, HeaderModifier } from '@switchyard/core';
+import type { Decision, DecisionBackend, ForwardDecision, HeaderModifier } from '@switchyard/core';
 
 type HeaderRecord = Record<string, string | string[] | undefined>;
+
+/**
+ * True for the decisions an embedding app may keep for itself: no listener, no route (a 404 that
+ * names no route). The Express and Fastify adapters pass exactly these on under `noRoute: 'next'`.
+ *
+ * @example
+ * ```ts
+ * if (isUnrouted(resolve(table, request))) return next();
+ * ```
+ */
+export function isUnrouted(decision: Decision): boolean {
+  return decision.kind === 'respond' && decision.status === 404 && decision.route === undefined;
+}
 
 /** Undoes a hand-off, for a handler that passes the request on (`next()`). */
 export type Restore = () => void;

@@ -66,5 +66,5 @@ export type { PoolOptions } from './forward/pools.js';
 export { ERROR_HEADER } from './respond.js';
 export type { ProxyRequest, ProxyResponse } from './respond.js';
 export * from './errors.js';
-export { handOff } from './handoff.js';
+export { handOff, isUnrouted } from './handoff.js';
 export type { Restore } from './handoff.js';
