@@ -178,47 +178,33 @@ describe('section 6: what a parent rule passes down', () => {
   });
 
   it('rule 20: ShallowMergePreferParent makes the parent win; unknown values fall back and are reported', () => {
-    const prefer = build([
-      parentWith([header('x-from', 'parent')], {
-        'kgateway.dev/inherited-policy-priority': 'ShallowMergePreferParent',
-      }),
-      child(
-        'banking',
-        'b',
-        [
-          {
-            matches: [prefix('/banking/own')],
-            filters: [header('x-from', 'child')],
-            backendRefs: [backend('accounts')],
-          },
-        ],
-        'bank',
-      ),
-      ...services,
-    ]);
+    // The parent and the child both set x-from; only the parent's priority annotation differs.
+    const withPriority = (priority: string) =>
+      build([
+        parentWith([header('x-from', 'parent')], {
+          'kgateway.dev/inherited-policy-priority': priority,
+        }),
+        child(
+          'banking',
+          'b',
+          [
+            {
+              matches: [prefix('/banking/own')],
+              filters: [header('x-from', 'child')],
+              backendRefs: [backend('accounts')],
+            },
+          ],
+          'bank',
+        ),
+        ...services,
+      ]);
+    const prefer = withPriority('ShallowMergePreferParent');
     const d = prefer.send('/banking/own');
     expect(d.kind === 'forward' && d.requestHeaders?.set).toEqual([
       { name: 'x-from', value: 'parent' },
     ]);
 
-    const unknown = build([
-      parentWith([header('x-from', 'parent')], {
-        'kgateway.dev/inherited-policy-priority': 'Whatever',
-      }),
-      child(
-        'banking',
-        'b',
-        [
-          {
-            matches: [prefix('/banking/own')],
-            filters: [header('x-from', 'child')],
-            backendRefs: [backend('accounts')],
-          },
-        ],
-        'bank',
-      ),
-      ...services,
-    ]);
+    const unknown = withPriority('Whatever');
     const u = unknown.send('/banking/own');
     expect(u.kind === 'forward' && u.requestHeaders?.set).toEqual([
       { name: 'x-from', value: 'child' },
