@@ -58,3 +58,40 @@ export interface Diagnostic {
   /** Field path inside the object, e.g. `spec.rules[0].matches[1]`. */
   readonly path?: string;
 }
+
+/**
+ * A situation that compiles but that the platform must see (delegation.md rule 27 and section 9):
+ * one team's objects reaching into another team's scope, or a value that does not mean what its
+ * text says. Findings are facts as data: `check` renders them on the file of `object` (the route
+ * or Backend whose YAML causes them), never as a failure of a namespace listed in `affects`.
+ */
+export interface Finding {
+  /** Stable code, e.g. `label-delegation-spans-namespaces`, `grafts-foreign-routes`. */
+  readonly code: FindingCode;
+  /** `error` fails `check` for the namespace of `object`; `warning` is reported only. */
+  readonly severity: 'error' | 'warning';
+  /** The object whose manifest causes the finding. */
+  readonly object: { readonly kind: string; readonly namespace: string; readonly name: string };
+  /** Field path inside that object, e.g. `spec.rules[0].backendRefs[0]`. */
+  readonly path?: string;
+  /** Namespaces whose routes, Services or traffic are reached (never blamed for it). */
+  readonly affects: readonly string[];
+  readonly message: string;
+}
+
+/** The finding codes; new ones are added here so that renderers can rely on the list. */
+export type FindingCode =
+  /** A label delegation (`namespace: all`) selected routes from more than one namespace. */
+  | 'label-delegation-spans-namespaces'
+  /** A delegated child selects routes in another namespace, grafting them under its own prefix. */
+  | 'grafts-foreign-routes'
+  /** A parent selects another namespace's route by name or wildcard without that route's consent. */
+  | 'selects-without-consent'
+  /** A route attached to a Gateway claims requests inside a prefix delegated to another namespace. */
+  | 'shadows-delegated-prefix'
+  /** A static Backend's address is a known address of another namespace's Service. */
+  | 'backend-address-of-foreign-service'
+  /** A backend, Backend host or mirror resolves to one of the gateway's own addresses. */
+  | 'self-target'
+  /** A match value whose canonical form (decision 4) differs from its text. */
+  | 'canonical-form-differs';

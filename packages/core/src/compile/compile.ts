@@ -9,7 +9,7 @@ import type { RouteRef } from '../decision.js';
 import { buildListenerIndex } from '../match/build-index.js';
 import { compileMatch } from '../match/compile-match.js';
 import { NONE } from '../match/none.js';
-import type { Diagnostic, GatewayStatus, RouteStatus } from '../status.js';
+import type { Diagnostic, Finding, GatewayStatus, RouteStatus } from '../status.js';
 import type { CompiledMatch, FlatRoute, RouteTable, TableListener } from '../table.js';
 import { attachToGateway, isGatewayRef } from './attach.js';
 import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
@@ -30,6 +30,8 @@ export interface CompileResult {
   readonly gateways: readonly GatewayStatus[];
   /** Problems that belong to no route status: unparsable objects, unknown kinds, unknown parents. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Tenant situations that compile but that the platform must see (delegation.md rule 27). */
+  readonly findings: readonly Finding[];
 }
 
 interface Served {
@@ -98,7 +100,7 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
     listeners: listeners.map((state) => buildListener(state, served.get(state) ?? [])),
   });
   const gateways = objects.gateways.map((g) => renderGatewayStatus(g, listenerStates.get(g)!));
-  return { table, statuses: book.render(), gateways, diagnostics };
+  return { table, statuses: book.render(), gateways, diagnostics, findings: [] };
 }
 
 function buildListener(state: ListenerState, served: readonly Served[]): TableListener {
