@@ -76,6 +76,16 @@ export interface Finding {
   readonly path?: string;
   /** Namespaces whose routes, Services or traffic are reached (never blamed for it). */
   readonly affects: readonly string[];
+  /**
+   * The objects reached, when they are known: e.g. the other team's routes a graft selected. A
+   * status entry of a reached route under `object` is the finding's doing, not that route's fault,
+   * so `check -n <their namespace>` does not count it.
+   */
+  readonly reached?: readonly {
+    readonly kind: string;
+    readonly namespace: string;
+    readonly name: string;
+  }[];
   readonly message: string;
 }
 
