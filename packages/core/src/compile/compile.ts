@@ -100,7 +100,7 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
     listeners: listeners.map((state) => buildListener(state, served.get(state) ?? [])),
   });
   const gateways = objects.gateways.map((g) => renderGatewayStatus(g, listenerStates.get(g)!));
-  return { table, statuses: book.render(), gateways, diagnostics, findings: [] };
+  return { table, statuses: book.render(), gateways, diagnostics, findings: env.findings };
 }
 
 function buildListener(state: ListenerState, served: readonly Served[]): TableListener {

@@ -7,6 +7,7 @@ import type {
   NormalizedPathMatch,
   NormalizedValueMatch,
 } from '../api/normalized.js';
+import { canonicalPathValue } from '../match/normalize-path.js';
 import { regexLiteralPrefix } from '../match/regex.js';
 
 export type MatchResult =
@@ -34,6 +35,30 @@ export function describeMatch(match: NormalizedMatch): string {
   return parts.join(', ');
 }
 
+/**
+ * Rule 24: the path as the matcher sees it. Exact and PathPrefix values take the canonical form
+ * of decision 4 (the form request paths are normalised to), so containment, the runtime guard
+ * and the order all judge what the value matches, not how it is spelt.
+ */
+export function canonicalPath(path: NormalizedPathMatch): NormalizedPathMatch {
+  if (path.type === 'RegularExpression') return path;
+  const value = canonicalPathValue(path.value);
+  return value === path.value ? path : { type: path.type, value };
+}
+
+/** The match with its path in canonical form (the same object when nothing changes). */
+export function canonicalMatch(match: NormalizedMatch): NormalizedMatch {
+  const path = canonicalPath(match.path);
+  return path === match.path ? match : { ...match, path };
+}
+
+/** The prefix a path match claims: its canonical value, or a regex's canonical literal prefix. */
+function claimedPrefix(path: NormalizedPathMatch): string {
+  return path.type === 'RegularExpression'
+    ? canonicalPathValue(regexLiteralPrefix(path.value))
+    : canonicalPathValue(path.value);
+}
+
 /** Rules 6-9 for a child that writes absolute matches. */
 export function containMatch(parent: NormalizedMatch, child: NormalizedMatch): MatchResult {
   if (parent.path.type !== 'PathPrefix') {
@@ -43,11 +68,11 @@ export function containMatch(parent: NormalizedMatch, child: NormalizedMatch): M
     };
   }
   const path = child.path;
-  const claimed = path.type === 'RegularExpression' ? regexLiteralPrefix(path.value) : path.value;
-  if (!withinPrefix(parent.path.value, claimed)) {
+  const claimed = claimedPrefix(path);
+  if (!withinPrefix(canonicalPathValue(parent.path.value), claimed)) {
     return {
       ok: false,
-      reason: `path ${path.type} ${path.value} is outside the delegated prefix ${parent.path.value}`,
+      reason: `path ${path.type} ${path.value}${describeCanonical(path.value, claimed)} is outside the delegated prefix ${parent.path.value}`,
     };
   }
   const missingHeader = parent.headers.find(
@@ -71,7 +96,11 @@ export function containMatch(parent: NormalizedMatch, child: NormalizedMatch): M
   if (parent.method && child.method !== parent.method) {
     return { ok: false, reason: `its method must be ${parent.method}, like the parent's` };
   }
-  return { ok: true, match: child };
+  return { ok: true, match: canonicalMatch(child) };
+}
+
+function describeCanonical(text: string, canonical: string): string {
+  return canonical === text ? '' : ` (canonical form ${canonical})`;
 }
 
 /** Rule 13 for a child annotated `inherit-parent-matcher`: its match is relative to the parent's. */
@@ -79,10 +108,20 @@ export function inheritMatch(parent: NormalizedMatch, child: NormalizedMatch): M
   if (parent.path.type === 'RegularExpression') {
     return { ok: false, reason: 'a child cannot inherit a RegularExpression parent match' };
   }
+  const path = canonicalPath(joinPath(parent.path, child.path));
+  const parentPrefix = canonicalPathValue(parent.path.value);
+  // Rule 24: a relative value such as `%2e%2e/payments` must not climb out of the parent prefix.
+  // A regex is confined by the runtime guard instead (rule 10): its literal prefix is escaped text.
+  if (path.type !== 'RegularExpression' && !withinPrefix(parentPrefix, path.value)) {
+    return {
+      ok: false,
+      reason: `path ${child.path.type} ${child.path.value} joined to ${parent.path.value} matches as ${path.value}, outside the delegated prefix`,
+    };
+  }
   return {
     ok: true,
     match: {
-      path: joinPath(parent.path, child.path),
+      path,
       headers: unionByName(parent.headers, child.headers, (m) => m.name),
       queryParams: unionByName(parent.queryParams, child.queryParams, (m) => m.name),
       ...(parent.method ? { method: parent.method } : child.method ? { method: child.method } : {}),
@@ -93,7 +132,8 @@ export function inheritMatch(parent: NormalizedMatch, child: NormalizedMatch): M
 function joinPath(parent: NormalizedPathMatch, child: NormalizedPathMatch): NormalizedPathMatch {
   if (child.type === 'RegularExpression') {
     const source = child.value.startsWith('^') ? child.value.slice(1) : child.value;
-    const literal = prefixStem(parent.value) === '/' ? '' : prefixStem(parent.value);
+    const stem = prefixStem(canonicalPathValue(parent.value));
+    const literal = stem === '/' ? '' : stem;
     return { type: 'RegularExpression', value: `${escapeRegex(literal)}${source}` };
   }
   if (child.value === '/') return { type: child.type, value: parent.value };

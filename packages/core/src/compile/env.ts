@@ -10,7 +10,7 @@ import {
   INHERITED_POLICY_PRIORITY_ANNOTATION,
   ROUTE_WEIGHT_ANNOTATION,
 } from '../api/objects.js';
-import type { Diagnostic } from '../status.js';
+import type { Diagnostic, Finding } from '../status.js';
 import type { RouteAction } from '../table.js';
 import { ruleAction, rulePolicy, type RuleAction, type RulePolicy } from './actions.js';
 import type { StatusBook } from './status-book.js';
@@ -48,6 +48,9 @@ export class CompileEnv {
   private readonly actions = new Map<NormalizedRule, RuleAction>();
   private readonly policies = new Map<NormalizedRule, RulePolicy>();
   private readonly weights = new Map<NormalizedRoute, number>();
+  private readonly findingKeys = new Set<string>();
+  /** Rule 27 findings, each once. */
+  readonly findings: Finding[] = [];
 
   constructor(
     readonly objects: NormalizedObjects,
@@ -86,6 +89,15 @@ export class CompileEnv {
     let policy = this.policies.get(rule);
     if (!policy) this.policies.set(rule, (policy = rulePolicy(route, rule, this.objects)));
     return policy;
+  }
+
+  /** Records a finding once (the same code, object, path and message are one finding). */
+  find(finding: Finding): void {
+    const { code, object, path, message } = finding;
+    const key = `${code}|${object.kind}/${object.namespace}/${object.name}|${path ?? ''}|${message}`;
+    if (this.findingKeys.has(key)) return;
+    this.findingKeys.add(key);
+    this.findings.push(finding);
   }
 
   /** Rule 19: the owning route's weight, 0 when the option is off; unparsable values are reported. */

@@ -7,7 +7,13 @@ import type { NormalizedMatch, NormalizedRoute } from '../api/normalized.js';
 import { INHERIT_PARENT_MATCHER_ANNOTATION } from '../api/objects.js';
 import type { StatusParentRef } from '../status.js';
 import type { RulePolicy } from './actions.js';
-import { containMatch, describeMatch, inheritMatch } from './containment.js';
+import {
+  canonicalMatch,
+  canonicalPath,
+  containMatch,
+  describeMatch,
+  inheritMatch,
+} from './containment.js';
 import { delegate, isDelegationRef } from './delegate.js';
 import type { Candidate, CompileEnv, Link } from './env.js';
 import { applyInherited } from './inherit.js';
@@ -64,7 +70,14 @@ export function flattenRoute(
       book.unresolved(route, ctx.parentRef, problem.reason, problem.message);
 
     rule.matches.forEach((authored, matchIndex) => {
-      let match = authored;
+      reportCanonicalForm(
+        route,
+        ctx,
+        env,
+        `spec.rules[${rule.index}].matches[${matchIndex}]`,
+        authored,
+      );
+      let match = canonicalMatch(authored);
       let guards = ctx.scope?.guards ?? [];
       if (ctx.scope) {
         const scope = ctx.scope;
@@ -100,4 +113,27 @@ export function flattenRoute(
   }
   if (out.length > 0) book.live(route, ctx.parentRef);
   return out;
+}
+
+/** Rule 24: a path value that matches as something other than its text is shown as it matches. */
+function reportCanonicalForm(
+  route: NormalizedRoute,
+  ctx: WalkContext,
+  env: CompileEnv,
+  matchPath: string,
+  match: NormalizedMatch,
+): void {
+  const canonical = canonicalPath(match.path);
+  if (canonical === match.path) return;
+  const path = `${matchPath}.path.value`;
+  const message = `${path}: ${match.path.type} ${match.path.value} matches as ${canonical.value}`;
+  env.book.note(route, ctx.parentRef, message);
+  env.find({
+    code: 'canonical-form-differs',
+    severity: 'warning',
+    object: { kind: 'HTTPRoute', namespace: route.namespace, name: route.name },
+    path,
+    affects: [],
+    message: `${message} (decision 4: requests are matched after normalisation); write ${canonical.value}`,
+  });
 }

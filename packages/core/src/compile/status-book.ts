@@ -20,6 +20,8 @@ interface ParentEntry {
   dropped: string[];
   /** Whether anything of the route is live under this parent. */
   live: boolean;
+  /** Facts that change nothing but that the owner must see (e.g. a value's canonical form). */
+  notes: string[];
 }
 
 const UNRESOLVED_PRIORITY: readonly UnresolvedReason[] = [
@@ -41,7 +43,10 @@ export class StatusBook {
     const key = parentKey(parentRef);
     let entry = byParent.get(key);
     if (!entry)
-      byParent.set(key, (entry = { parentRef, unresolved: [], dropped: [], live: false }));
+      byParent.set(
+        key,
+        (entry = { parentRef, unresolved: [], dropped: [], live: false, notes: [] }),
+      );
     return entry;
   }
 
@@ -68,6 +73,11 @@ export class StatusBook {
 
   dropped(route: NormalizedRoute, parentRef: StatusParentRef, message: string) {
     const list = this.entry(route, parentRef).dropped;
+    if (!list.includes(message)) list.push(message);
+  }
+
+  note(route: NormalizedRoute, parentRef: StatusParentRef, message: string) {
+    const list = this.entry(route, parentRef).notes;
     if (!list.includes(message)) list.push(message);
   }
 
@@ -129,7 +139,8 @@ function renderEntry(route: NormalizedRoute, entry: ParentEntry): RouteParentSta
       entry.dropped.length > 0 ? entry.dropped.join('; ') : 'Route has no valid rules';
     conditions.push(condition('Accepted', 'False', 'UnsupportedValue', message));
   } else {
-    conditions.push(condition('Accepted', 'True', 'Accepted', 'Route is accepted'));
+    const notes = entry.notes.length > 0 ? `; ${entry.notes.join('; ')}` : '';
+    conditions.push(condition('Accepted', 'True', 'Accepted', `Route is accepted${notes}`));
   }
   if (entry.unresolved.length === 0) {
     conditions.push(
