@@ -11,6 +11,7 @@ import type {
 import { DELEGATION_GROUP, GATEWAY_GROUP } from '../api/objects.js';
 import type { StatusParentRef } from '../status.js';
 import { respond } from './actions.js';
+import { Budget } from './budget.js';
 import type { Candidate, CompileEnv, Link } from './env.js';
 import { flattenRoute, inheritsParentMatcher, type WalkContext } from './flatten.js';
 import { mergePolicy } from './inherit.js';
@@ -50,19 +51,30 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
     name: owner.name,
   };
   const tooDeep = ctx.depth + 1 > env.maxDepth;
+  const budget = new Budget(env.maxRoutesPerDelegation, ctx.budget ?? env.rootBudget);
 
-  const out: Candidate[] = [];
+  let out: Candidate[] = [];
   const seen = new Set<string>();
   const cyclicRefs = new Set<NormalizedBackendRef>();
   for (const ref of d.refs) {
     for (const child of select(ref, env)) {
+      if (budget.exhausted) break;
       if (seen.has(child.key) || !consents(child, owner)) continue;
       seen.add(child.key);
       if (ctx.ancestors.includes(child.key)) {
         cyclicRefs.add(ref);
         continue;
       }
-      if (tooDeep) continue;
+      if (tooDeep) {
+        // Rule 14: the child is selected, so it learns why it is not live under this parent.
+        env.book.reject(
+          child,
+          childParentRef,
+          'UnsupportedValue',
+          `selected at depth ${ctx.depth + 1}, which exceeds maxDelegationDepth ${env.maxDepth}`,
+        );
+        continue;
+      }
       const rejection = rejectChild(child, d.match);
       if (rejection) {
         env.book.reject(child, childParentRef, 'UnsupportedValue', rejection);
@@ -74,10 +86,21 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
         ancestors: [...ctx.ancestors, child.key],
         links: d.links,
         scope,
+        budget,
       };
-      out.push(...flattenRoute(child, childCtx, env));
+      for (const candidate of flattenRoute(child, childCtx, env)) out.push(candidate);
     }
   }
+  // Rule 25: over the cap, the delegation counts as one with no valid child (rule 16).
+  const overCap =
+    budget.overdrawn || (ctx.budget === undefined && env.rootBudget.overdrawn)
+      ? budget.overdrawn
+        ? `more than ${env.maxRoutesPerDelegation} routes flattened under this delegation (maxRoutesPerDelegation)`
+        : `the compile reached its limit of ${env.maxFlattenedRoutes} flattened routes (maxFlattenedRoutes)`
+      : undefined;
+  if (overCap !== undefined) out = [];
+  // An enclosing delegation ran over: it discards everything, so stop here.
+  else if (budget.exhausted) return out;
   for (const ref of cyclicRefs) {
     env.book.unresolved(
       owner,
@@ -95,6 +118,7 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
     const notes = [
       cyclic ? ' (cyclic reference)' : '',
       tooDeep ? ` (maximum delegation depth ${env.maxDepth} exceeded)` : '',
+      overCap !== undefined ? ` (${overCap})` : '',
     ].join('');
     env.book.unresolved(
       owner,
@@ -103,6 +127,7 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
       `${describeDelegationRef(ref)}: unresolved reference${notes}`,
     );
   }
+  ctx.budget?.charge();
   return [
     {
       match: d.match,

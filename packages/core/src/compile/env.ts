@@ -13,6 +13,11 @@ import {
 import type { Diagnostic, Finding } from '../status.js';
 import type { RouteAction } from '../table.js';
 import { ruleAction, rulePolicy, type RuleAction, type RulePolicy } from './actions.js';
+import {
+  Budget,
+  DEFAULT_MAX_FLATTENED_ROUTES,
+  DEFAULT_MAX_ROUTES_PER_DELEGATION,
+} from './budget.js';
 import type { StatusBook } from './status-book.js';
 
 export interface CompileOptions {
@@ -22,7 +27,17 @@ export interface CompileOptions {
   readonly routeWeight?: boolean;
   /** Delegation hops allowed below the route attached to the Gateway (rule 14). Default 16. */
   readonly maxDelegationDepth?: number;
+  /**
+   * Routes one delegating rule may contribute, nested delegations' work included (rule 25).
+   * Over it, the delegation answers 500 in place (rule 16). Default 10,000.
+   */
+  readonly maxRoutesPerDelegation?: number;
+  /** Flattened routes under delegations in one compile, all delegations together. Default 200,000. */
+  readonly maxFlattenedRoutes?: number;
 }
+
+/** The recursion of flattening follows the delegation depth; beyond this it is clamped. */
+export const MAX_DELEGATION_DEPTH_CEILING = 256;
 
 /** One step of a delegation chain: a match of a rule of a route. */
 export interface Link {
@@ -42,6 +57,10 @@ export interface Candidate {
 
 export class CompileEnv {
   readonly maxDepth: number;
+  readonly maxRoutesPerDelegation: number;
+  readonly maxFlattenedRoutes: number;
+  /** Rule 25: the compile-wide budget every delegation's budget draws from. */
+  readonly rootBudget: Budget;
   private readonly byNamespace = new Map<string, NormalizedRoute[]>();
   private readonly byLabel = new Map<string, NormalizedRoute[]>();
   private readonly byKey = new Map<string, NormalizedRoute>();
@@ -59,6 +78,18 @@ export class CompileEnv {
     readonly diagnostics: Diagnostic[],
   ) {
     this.maxDepth = options.maxDelegationDepth ?? 16;
+    if (this.maxDepth > MAX_DELEGATION_DEPTH_CEILING) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'invalid-option',
+        message: `maxDelegationDepth ${this.maxDepth} is above ${MAX_DELEGATION_DEPTH_CEILING}; using ${MAX_DELEGATION_DEPTH_CEILING}`,
+      });
+      this.maxDepth = MAX_DELEGATION_DEPTH_CEILING;
+    }
+    this.maxRoutesPerDelegation =
+      options.maxRoutesPerDelegation ?? DEFAULT_MAX_ROUTES_PER_DELEGATION;
+    this.maxFlattenedRoutes = options.maxFlattenedRoutes ?? DEFAULT_MAX_FLATTENED_ROUTES;
+    this.rootBudget = new Budget(this.maxFlattenedRoutes);
     for (const route of objects.routes) {
       this.byKey.set(route.key, route);
       push(this.byNamespace, route.namespace, route);

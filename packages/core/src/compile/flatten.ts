@@ -16,6 +16,7 @@ import {
 } from './containment.js';
 import { delegate, isDelegationRef } from './delegate.js';
 import type { Candidate, CompileEnv, Link } from './env.js';
+import type { Budget } from './budget.js';
 import { applyInherited } from './inherit.js';
 
 /** What a parent passes to a child it delegates to. */
@@ -36,6 +37,8 @@ export interface WalkContext {
   readonly ancestors: readonly string[];
   readonly links: readonly Link[];
   readonly scope?: Scope;
+  /** Rule 25: the budget of the innermost enclosing delegation; absent at depth 0. */
+  readonly budget?: Budget;
 }
 
 export function inheritsParentMatcher(route: NormalizedRoute): boolean {
@@ -56,6 +59,7 @@ export function flattenRoute(
   const inherit = ctx.scope !== undefined && inheritsParentMatcher(route);
   const out: Candidate[] = [];
   for (const rule of route.rules) {
+    if (ctx.budget?.exhausted) break;
     const delegations = rule.backendRefs.filter(isDelegationRef);
     if (delegations.length > 0 && delegations.length !== rule.backendRefs.length) {
       book.dropped(
@@ -69,7 +73,9 @@ export function flattenRoute(
     for (const problem of own?.problems ?? [])
       book.unresolved(route, ctx.parentRef, problem.reason, problem.message);
 
-    rule.matches.forEach((authored, matchIndex) => {
+    for (let matchIndex = 0; matchIndex < rule.matches.length; matchIndex++) {
+      if (ctx.budget?.exhausted) break;
+      const authored = rule.matches[matchIndex]!;
       reportCanonicalForm(
         route,
         ctx,
@@ -90,7 +96,7 @@ export function flattenRoute(
             ctx.parentRef,
             `Dropped Rule ${rule.index} match ${matchIndex} (${describeMatch(authored)}): ${result.reason}; delegated scope is ${describeMatch(scope.match)} from ${scope.owner.key}`,
           );
-          return;
+          continue;
         }
         match = result.match;
         // Rule 10: only a regex (or a non-prefix parent) can reach outside what the parent matched.
@@ -104,12 +110,17 @@ export function flattenRoute(
           ? applyInherited(ctx.scope.policy, own.action, ctx.scope.preferParent)
           : own.action;
         out.push({ match, guards, action, links, weight: env.weight(route) });
+        ctx.budget?.charge();
       } else {
-        out.push(
-          ...delegate({ owner: route, rule, refs: delegations, match, guards, links }, ctx, env),
+        // A loop, not `push(...list)`: a spread of a large list overflows the call stack.
+        const flattened = delegate(
+          { owner: route, rule, refs: delegations, match, guards, links },
+          ctx,
+          env,
         );
+        for (const candidate of flattened) out.push(candidate);
       }
-    });
+    }
   }
   if (out.length > 0) book.live(route, ctx.parentRef);
   return out;
