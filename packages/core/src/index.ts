@@ -36,6 +36,12 @@ export type { Explanation, TraceStep } from './explain.js';
 export { formatRouteRef, formatTable } from './format.js';
 export { normalizeRequestPath } from './match/normalize-path.js';
 export { applyHeaderModifier } from './decide/headers.js';
+export {
+  PROTECTED_HEADER_NAMES,
+  PROTECTED_HEADER_PREFIXES,
+  isProtectedHeaderName,
+  hasForbiddenValueCharacter,
+} from './api/protected-headers.js';
 export { corsPreflight, corsResponseHeaders } from './decide/cors.js';
 export { pickBackend } from './decide/pick.js';
 export type { RouteSource } from './source.js';

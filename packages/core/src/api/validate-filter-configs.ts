@@ -3,6 +3,7 @@
  * (PreciseHostname, path modifier C-29..C-32, D-7 status code) and ExtensionRef. Each reader gets
  * the configuration's own path, e.g. `spec.rules[0].filters[1].requestRedirect`.
  */
+import { hasForbiddenValueCharacter, isProtectedHeaderName } from './protected-headers.js';
 import {
   at,
   defined,
@@ -54,6 +55,14 @@ function normalizeHeaders(value: unknown, path: string, problems: Problems): Hea
     const text = readRequired(get(record, 'value'), valuePath, problems, (v) =>
       readString(v, valuePath, problems, { min: 1, max: MAX_HEADER_VALUE }),
     );
+    if (text !== undefined && hasForbiddenValueCharacter(text)) {
+      report(
+        problems,
+        valuePath,
+        'must not contain CR, LF or NUL (decision 19): they would end the header line; remove them',
+      );
+      return undefined;
+    }
     return name === undefined || text === undefined ? undefined : { name, value: text };
   });
   return defined(headers);
@@ -82,6 +91,21 @@ function checkHeaderNamesOnce(modifier: HeaderModifier, path: string, problems: 
   }
 }
 
+/** Decision 19: framing, hop-by-hop and gateway headers are out of reach of every modifier. */
+function checkProtectedNames(modifier: HeaderModifier, path: string, problems: Problems): void {
+  const check = (name: string, place: string): void => {
+    if (!isProtectedHeaderName(name)) return;
+    report(
+      problems,
+      join(path, place),
+      `header ${quote(name)} cannot be set, added or removed by a header modifier (decision 19: hop-by-hop, framing and x-switchyard-* headers belong to the gateway); remove this entry`,
+    );
+  };
+  modifier.set.forEach((header, i) => check(header.name, `set[${i}].name`));
+  modifier.add.forEach((header, i) => check(header.name, `add[${i}].name`));
+  modifier.remove.forEach((name, i) => check(name, `remove[${i}]`));
+}
+
 export function normalizeHeaderModifier(
   value: unknown,
   path: string,
@@ -105,6 +129,7 @@ export function normalizeHeaderModifier(
   );
   const modifier = { set, add, remove };
   checkHeaderNamesOnce(modifier, path, problems);
+  checkProtectedNames(modifier, path, problems);
   return problems.length > before ? undefined : modifier;
 }
 
