@@ -137,10 +137,17 @@ export interface RespondDecision {
   readonly status: number;
   /** A short, stable reason for logs and bodies, e.g. `no route`, `invalid backend`. */
   readonly reason: string;
+  /**
+   * The error code for an answer whose status alone does not name it: `SWY_URI_TOO_LONG` (414)
+   * and `SWY_HEADERS_TOO_LARGE` (431), refused before any regex runs (rule 26).
+   */
+  readonly code?: RespondCode;
   readonly headers?: Readonly<Record<string, string>>;
   readonly listener?: ListenerRef;
   readonly route?: RouteRef;
   readonly chain?: readonly RouteRef[];
 }
+
+export type RespondCode = 'SWY_URI_TOO_LONG' | 'SWY_HEADERS_TOO_LARGE';
 
 export type Decision = ForwardDecision | RedirectDecision | RespondDecision;

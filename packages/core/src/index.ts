@@ -35,6 +35,8 @@ export { explain, formatTrace } from './explain.js';
 export type { Explanation, TraceStep } from './explain.js';
 export { formatRouteRef, formatTable } from './format.js';
 export { normalizeRequestPath } from './match/normalize-path.js';
+export { MAX_REGEX_PROGRAM_SIZE } from './match/regex.js';
+export { DEFAULT_MAX_PATH_LENGTH, DEFAULT_MAX_HEADER_VALUE_LENGTH } from './table.js';
 export { applyHeaderModifier } from './decide/headers.js';
 export {
   PROTECTED_HEADER_NAMES,

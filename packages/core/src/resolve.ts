@@ -2,11 +2,12 @@
  * `resolve`: one request against a compiled table, to one Decision. Pure and synchronous; the
  * table is never written, so any number of requests may resolve against it at once.
  *
- * Order: normalise the path (400), select the listener (404, 421), find the route in that
+ * Order: refuse oversized input (414, 431), normalise the path (400), select the listener (404, 421), find the route in that
  * listener only (H-9; 404), decide.
  */
 import type { Decision, ResolveRequest } from './decision.js';
 import type { RouteTable } from './table.js';
+import { inputTooLarge } from './match/limits.js';
 import { decide, decidePlanned } from './decide/decide.js';
 import { hostWithoutPort, requestHost } from './match/hostname.js';
 import {
@@ -52,6 +53,8 @@ export function resolveTraced(
   request: ResolveRequest,
   tracer: ResolveTracer | undefined,
 ): Decision {
+  const refused = inputTooLarge(table, request);
+  if (refused !== undefined) return refused;
   const target = normalizeTarget(request.path);
   tracer?.path(target);
   if (!target.ok) return { kind: 'respond', status: 400, reason: `bad request: ${target.reason}` };

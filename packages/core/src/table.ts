@@ -94,9 +94,27 @@ export interface TableListener {
   readonly index: unknown;
 }
 
+/**
+ * Rule 26: the input sizes `resolve` admits before any regex runs. Longer paths answer 414, longer
+ * values of headers that a regex match reads answer 431.
+ */
+export interface TableLimits {
+  /** Longest request target (path and query), in characters. */
+  readonly maxPathLength: number;
+  /** Longest value (repeated values joined) of a header named in `regexHeaderNames`. */
+  readonly maxHeaderValueLength: number;
+  /** Lower-case names of the headers some RegularExpression header match reads. */
+  readonly regexHeaderNames: readonly string[];
+}
+
+export const DEFAULT_MAX_PATH_LENGTH = 8192;
+export const DEFAULT_MAX_HEADER_VALUE_LENGTH = 8192;
+
 export interface RouteTable {
   /** The Gateway this table serves; undefined when the input had none. */
   readonly gateway?: ObjectKey;
+  /** Input limits; absent means the defaults (8 KiB each). */
+  readonly limits?: TableLimits;
   /** Accepted HTTP and HTTPS listeners, in Gateway order. */
   readonly listeners: readonly TableListener[];
 }

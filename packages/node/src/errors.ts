@@ -11,6 +11,7 @@ export type SwitchyardErrorCode =
   | 'SWY_NO_ROUTE'
   | 'SWY_MISDIRECTED_REQUEST'
   | 'SWY_HEADERS_TOO_LARGE'
+  | 'SWY_URI_TOO_LONG'
   | 'SWY_INVALID_CONFIGURATION'
   | 'SWY_BACKEND_UNREACHABLE'
   | 'SWY_BACKEND_PROTOCOL'
@@ -171,6 +172,11 @@ export function errorForStatus(status: number, reason: string): SwitchyardError 
       return new NoRouteError(reason);
     case 421:
       return new MisdirectedRequestError(reason);
+    // Rule 26: input refused by the core before any regex runs.
+    case 414:
+      return new SwitchyardError(reason, 'SWY_URI_TOO_LONG', 414);
+    case 431:
+      return new HeadersTooLargeError(reason);
     case 503:
       return new NoEndpointsError(reason);
     case 500:

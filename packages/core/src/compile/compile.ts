@@ -8,6 +8,7 @@ import { normalize } from '../api/normalize.js';
 import type { RouteRef } from '../decision.js';
 import { buildListenerIndex } from '../match/build-index.js';
 import { compileMatch } from '../match/compile-match.js';
+import { tableLimits } from '../match/limits.js';
 import { NONE } from '../match/none.js';
 import type { Diagnostic, Finding, GatewayStatus, RouteStatus } from '../status.js';
 import type { CompiledMatch, FlatRoute, RouteTable, TableListener } from '../table.js';
@@ -95,9 +96,14 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
 
   const gateway = selectGateway(objects.gateways, options.gateway, diagnostics);
   const listeners = gateway ? listenerStates.get(gateway)!.filter((s) => s.serving) : [];
+  const tableListeners = listeners.map((state) => buildListener(state, served.get(state) ?? []));
   const table: RouteTable = deepFreeze({
     ...(gateway ? { gateway: { namespace: gateway.namespace, name: gateway.name } } : {}),
-    listeners: listeners.map((state) => buildListener(state, served.get(state) ?? [])),
+    listeners: tableListeners,
+    limits: tableLimits(
+      tableListeners.flatMap((l) => l.routes),
+      options,
+    ),
   });
   const gateways = objects.gateways.map((g) => renderGatewayStatus(g, listenerStates.get(g)!));
   return { table, statuses: book.render(), gateways, diagnostics, findings: env.findings };

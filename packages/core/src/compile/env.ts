@@ -34,6 +34,13 @@ export interface CompileOptions {
   readonly maxRoutesPerDelegation?: number;
   /** Flattened routes under delegations in one compile, all delegations together. Default 200,000. */
   readonly maxFlattenedRoutes?: number;
+  /** Longest request target `resolve` admits; longer answers 414 (rule 26). Default 8192. */
+  readonly maxPathLength?: number;
+  /**
+   * Longest value of a header that a RegularExpression header match reads; longer answers 431
+   * before any regex runs (rule 26). Default 8192.
+   */
+  readonly maxHeaderValueLength?: number;
 }
 
 /** The recursion of flattening follows the delegation depth; beyond this it is clamped. */

@@ -14,6 +14,14 @@ export interface Regex {
 export type RegexResult =
   { readonly ok: true; readonly regex: Regex } | { readonly ok: false; readonly message: string };
 
+/**
+ * Rule 26: the largest compiled program (RE2's instruction count, `programSize()`) a tenant's
+ * regex may have. Matching costs time proportional to program size times input length; at this
+ * cap the worst admitted regex against the longest admitted path takes a few milliseconds
+ * (benchmarks/RESULTS.md, matcher worst-regex). RE2's own default in Envoy is 100.
+ */
+export const MAX_REGEX_PROGRAM_SIZE = 1000;
+
 const cache = new Map<string, RegexResult>();
 const CACHE_LIMIT = 10_000;
 
@@ -23,8 +31,14 @@ export function compileRegex(source: string): RegexResult {
   if (cached) return cached;
   let result: RegexResult;
   try {
-    const pattern = RE2JS.compile(source);
-    result = { ok: true, regex: { source, test: (input) => pattern.matches(input) } };
+    result = tooLarge(repetitionWeight(source));
+    if (result.ok) {
+      const pattern = RE2JS.compile(source);
+      result = tooLarge(pattern.programSize(), {
+        source,
+        test: (input) => pattern.matches(input),
+      });
+    }
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     result = { ok: false, message: `not a valid RE2 regular expression: ${detail}` };
@@ -32,6 +46,28 @@ export function compileRegex(source: string): RegexResult {
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(source, result);
   return result;
+}
+
+function tooLarge(size: number, regex?: Regex): RegexResult {
+  if (size > MAX_REGEX_PROGRAM_SIZE) {
+    return {
+      ok: false,
+      message: `regular expression too large: program size ${size} exceeds the limit of ${MAX_REGEX_PROGRAM_SIZE} (rule 26: matching cost grows with it); use * or + instead of large counted repetitions {n,m}`,
+    };
+  }
+  return regex ? { ok: true, regex } : { ok: true, regex: { source: '', test: () => false } };
+}
+
+/**
+ * A lower bound of the program size that needs no compiling: the sum of the counts of the
+ * counted repetitions `{n}`, `{n,}`, `{n,m}`. Compiling `[^/]{0,1000}` sixty times takes most of
+ * a second, so patterns far over the cap are refused before RE2 builds them.
+ */
+function repetitionWeight(source: string): number {
+  let weight = 0;
+  for (const [, low, high] of source.matchAll(/\{(\d+)(?:,(\d*))?\}/g))
+    weight += Math.max(Number(low), Number(high || 0));
+  return weight;
 }
 
 const META = new Set(['\\', '.', '+', '*', '?', '(', ')', '|', '[', ']', '{', '}', '^', '$']);
