@@ -70,6 +70,37 @@ export function rulePolicy(
   });
 }
 
+/**
+ * Decision 24 on a delegating rule: what of its filters cannot be carried out. An ExtensionRef,
+ * or any filter written on the delegation backendRef itself, fails the whole delegation closed
+ * (500 in place of every route under it); an unusable mirror is reported like on any rule.
+ */
+export function delegationProblems(
+  route: NormalizedRoute,
+  rule: NormalizedRule,
+  objects: NormalizedObjects,
+): { readonly problems: readonly RefProblem[]; readonly failClosed: boolean } {
+  const problems: RefProblem[] = [];
+  const filters = collectFilters(route, rule.filters, objects, problems);
+  let failClosed = false;
+  for (const ref of filters.extensionRefs) {
+    failClosed = true;
+    problems.push({
+      reason: 'InvalidKind',
+      message: `ExtensionRef ${ref}: custom filters are not supported; every route delegated by spec.rules[${rule.index}] answers 500`,
+    });
+  }
+  rule.backendRefs.forEach((ref, i) => {
+    if (ref.filters.length === 0) return;
+    failClosed = true;
+    problems.push({
+      reason: 'InvalidKind',
+      message: `spec.rules[${rule.index}].backendRefs[${i}].filters: filters on a delegation backendRef cannot be carried out; move them to spec.rules[${rule.index}].filters (every route delegated by this rule answers 500 until then)`,
+    });
+  });
+  return { problems, failClosed };
+}
+
 export function ruleAction(
   route: NormalizedRoute,
   rule: NormalizedRule,

@@ -35,6 +35,22 @@ export interface Delegation {
 
 export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Candidate[] {
   const { owner, rule } = d;
+  const check = env.delegationCheck(owner, rule);
+  for (const problem of check.problems)
+    env.book.unresolved(owner, ctx.parentRef, problem.reason, problem.message);
+  // Decision 24: a filter that cannot be carried out fails the delegation closed, in place.
+  if (check.failClosed) {
+    ctx.budget?.charge();
+    return [
+      {
+        match: d.match,
+        guards: d.guards,
+        action: respond(500, 'unsupported filter'),
+        links: d.links,
+        weight: env.weight(owner),
+      },
+    ];
+  }
   const own = env.policy(owner, rule);
   const policy = ctx.scope ? mergePolicy(ctx.scope.policy, own, ctx.scope.preferParent) : own;
   const scope = {

@@ -12,7 +12,14 @@ import {
 } from '../api/objects.js';
 import type { Diagnostic, Finding } from '../status.js';
 import type { RouteAction } from '../table.js';
-import { ruleAction, rulePolicy, type RuleAction, type RulePolicy } from './actions.js';
+import {
+  delegationProblems,
+  ruleAction,
+  rulePolicy,
+  type RefProblem,
+  type RuleAction,
+  type RulePolicy,
+} from './actions.js';
 import {
   Budget,
   DEFAULT_MAX_FLATTENED_ROUTES,
@@ -73,6 +80,10 @@ export class CompileEnv {
   private readonly byKey = new Map<string, NormalizedRoute>();
   private readonly actions = new Map<NormalizedRule, RuleAction>();
   private readonly policies = new Map<NormalizedRule, RulePolicy>();
+  private readonly delegationChecks = new Map<
+    NormalizedRule,
+    { readonly problems: readonly RefProblem[]; readonly failClosed: boolean }
+  >();
   private readonly weights = new Map<NormalizedRoute, number>();
   private readonly findingKeys = new Set<string>();
   /** Rule 27 findings, each once. */
@@ -136,6 +147,14 @@ export class CompileEnv {
     if (this.findingKeys.has(key)) return;
     this.findingKeys.add(key);
     this.findings.push(finding);
+  }
+
+  /** Decision 24: the filters of a delegating rule that cannot be carried out. */
+  delegationCheck(route: NormalizedRoute, rule: NormalizedRule) {
+    let check = this.delegationChecks.get(rule);
+    if (!check)
+      this.delegationChecks.set(rule, (check = delegationProblems(route, rule, this.objects)));
+    return check;
   }
 
   /** Rule 19: the owning route's weight, 0 when the option is off; unparsable values are reported. */

@@ -6,6 +6,7 @@
 import type { NormalizedMatch, NormalizedRoute } from '../api/normalized.js';
 import { INHERIT_PARENT_MATCHER_ANNOTATION } from '../api/objects.js';
 import type { StatusParentRef } from '../status.js';
+import type { RouteAction } from '../table.js';
 import type { RulePolicy } from './actions.js';
 import {
   canonicalMatch,
@@ -109,6 +110,8 @@ export function flattenRoute(
         const action = ctx.scope
           ? applyInherited(ctx.scope.policy, own.action, ctx.scope.preferParent)
           : own.action;
+        if (ctx.scope && match.path.type === 'RegularExpression')
+          noteInheritedPrefixRewrite(route, ctx, env, rule.index, action, guards);
         out.push({ match, guards, action, links, weight: env.weight(route) });
         ctx.budget?.charge();
       } else {
@@ -147,4 +150,26 @@ function reportCanonicalForm(
     affects: [],
     message: `${message} (decision 4: requests are matched after normalisation); write ${canonical.value}`,
   });
+}
+
+/**
+ * An inherited ReplacePrefixMatch on a RegularExpression match replaces the innermost parent
+ * prefix (the one the runtime guard proves); the child is told, since nothing in its own YAML says so.
+ */
+function noteInheritedPrefixRewrite(
+  route: NormalizedRoute,
+  ctx: WalkContext,
+  env: CompileEnv,
+  ruleIndex: number,
+  action: RouteAction,
+  guards: readonly NormalizedMatch[],
+): void {
+  if (action.kind !== 'forward' || action.rewrite?.path?.type !== 'ReplacePrefixMatch') return;
+  const prefix = [...guards].reverse().find((g) => g.path.type === 'PathPrefix')?.path.value;
+  if (prefix === undefined) return;
+  env.book.note(
+    route,
+    ctx.parentRef,
+    `spec.rules[${ruleIndex}]: the inherited URLRewrite ReplacePrefixMatch ${action.rewrite.path.value} replaces the parent prefix ${prefix} for this RegularExpression match`,
+  );
 }

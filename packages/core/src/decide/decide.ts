@@ -223,8 +223,18 @@ function upstreamTarget(
     : { path: target, host: rewrite.hostname };
 }
 
+/**
+ * The prefix ReplacePrefixMatch replaces. For a RegularExpression match under a delegation it is
+ * the innermost parent prefix: the runtime guard (rule 10) proves the request is under it, and a
+ * regex route only ever gets ReplacePrefixMatch by inheriting it from that parent.
+ */
 function matchedPrefix(route: FlatRoute): string | undefined {
-  return route.match.path.type === 'RegularExpression' ? undefined : route.match.path.value;
+  if (route.match.path.type !== 'RegularExpression') return route.match.path.value;
+  for (let i = route.guards.length - 1; i >= 0; i--) {
+    const guard = route.guards[i]!.path;
+    if (guard.type === 'PathPrefix') return guard.value;
+  }
+  return undefined;
 }
 
 function redirectRequest(input: DecideInput): RedirectRequest {
