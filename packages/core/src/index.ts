@@ -24,10 +24,12 @@ export {
   INHERIT_PARENT_MATCHER_ANNOTATION,
   ROUTE_WEIGHT_ANNOTATION,
   INHERITED_POLICY_PRIORITY_ANNOTATION,
+  ALLOWED_NAMESPACES_ANNOTATION,
 } from './api/objects.js';
 
 export { compile } from './compile/compile.js';
 export type { CompileOptions, CompileResult } from './compile/compile.js';
+export type { OwnAddress, ServiceAddress } from './compile/gateway-findings.js';
 export { normalize } from './api/normalize.js';
 export { parseDuration } from './api/duration.js';
 export { resolve } from './resolve.js';

@@ -104,4 +104,6 @@ export type FindingCode =
   /** A backend, Backend host or mirror resolves to one of the gateway's own addresses. */
   | 'self-target'
   /** A match value whose canonical form (decision 4) differs from its text. */
-  | 'canonical-form-differs';
+  | 'canonical-form-differs'
+  /** A route answers a label delegation whose parent does not allow its namespace. */
+  | 'namespace-not-allowed';

@@ -323,3 +323,8 @@ export const DELEGATION_LABEL = 'delegation.kgateway.dev/label';
 export const INHERIT_PARENT_MATCHER_ANNOTATION = 'delegation.kgateway.dev/inherit-parent-matcher';
 export const ROUTE_WEIGHT_ANNOTATION = 'kgateway.dev/route-weight';
 export const INHERITED_POLICY_PRIORITY_ANNOTATION = 'kgateway.dev/inherited-policy-priority';
+/**
+ * Rule 27: on a parent route, the namespaces (comma-separated) whose routes may answer its label
+ * delegations. Switchyard's own key: kgateway ignores it, so the YAML stays portable.
+ */
+export const ALLOWED_NAMESPACES_ANNOTATION = 'delegation.switchyard.dev/allowed-namespaces';

@@ -15,6 +15,7 @@ import type { CompiledMatch, FlatRoute, RouteTable, TableListener } from '../tab
 import { attachToGateway, isGatewayRef } from './attach.js';
 import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
 import { flattenRoute } from './flatten.js';
+import { addressFindings, shadowFindings } from './gateway-findings.js';
 import { deepFreeze } from '../match/freeze.js';
 import { evaluateListeners, renderGatewayStatus, type ListenerState } from './listeners.js';
 import { comparePrecedence } from './precedence.js';
@@ -93,6 +94,9 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
       }
     }
   }
+
+  for (const list of served.values()) shadowFindings(list, env);
+  addressFindings(objects, options.serviceAddresses ?? [], options.ownAddresses ?? [], env);
 
   const gateway = selectGateway(objects.gateways, options.gateway, diagnostics);
   const listeners = gateway ? listenerStates.get(gateway)!.filter((s) => s.serving) : [];

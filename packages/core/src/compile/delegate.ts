@@ -15,6 +15,7 @@ import { Budget } from './budget.js';
 import type { Candidate, CompileEnv, Link } from './env.js';
 import { flattenRoute, inheritsParentMatcher, type WalkContext } from './flatten.js';
 import { mergePolicy } from './inherit.js';
+import { screenSelection } from './selection-findings.js';
 
 export function isDelegationRef(ref: { readonly group: string; readonly kind: string }): boolean {
   return (
@@ -73,9 +74,17 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
   const seen = new Set<string>();
   const cyclicRefs = new Set<NormalizedBackendRef>();
   for (const ref of d.refs) {
-    for (const child of select(ref, env)) {
+    const consenting = select(ref, env).filter((child) => consents(child, owner));
+    const selection = {
+      owner,
+      path: `spec.rules[${rule.index}].backendRefs[${rule.backendRefs.indexOf(ref)}]`,
+      ref,
+      depth: ctx.depth,
+      childParentRef,
+    };
+    for (const child of screenSelection(selection, consenting, env)) {
       if (budget.exhausted) break;
-      if (seen.has(child.key) || !consents(child, owner)) continue;
+      if (seen.has(child.key)) continue;
       seen.add(child.key);
       if (ctx.ancestors.includes(child.key)) {
         cyclicRefs.add(ref);

@@ -25,6 +25,7 @@ import {
   DEFAULT_MAX_FLATTENED_ROUTES,
   DEFAULT_MAX_ROUTES_PER_DELEGATION,
 } from './budget.js';
+import type { OwnAddress, ServiceAddress } from './gateway-findings.js';
 import type { StatusBook } from './status-book.js';
 
 export interface CompileOptions {
@@ -48,6 +49,13 @@ export interface CompileOptions {
    * before any regex runs (rule 26). Default 8192.
    */
   readonly maxHeaderValueLength?: number;
+  /**
+   * Known addresses of Services (from EndpointSlices or a backend map), so that a static Backend
+   * pointing at another namespace's Service is reported (`backend-address-of-foreign-service`).
+   */
+  readonly serviceAddresses?: readonly ServiceAddress[];
+  /** The gateway's own listener and admin addresses: a Backend or mirror there is `self-target`. */
+  readonly ownAddresses?: readonly OwnAddress[];
 }
 
 /** The recursion of flattening follows the delegation depth; beyond this it is clamped. */

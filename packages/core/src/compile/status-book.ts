@@ -7,7 +7,12 @@ import type { NormalizedParentRef, NormalizedRoute } from '../api/normalized.js'
 import type { Condition, RouteParentStatus, RouteStatus, StatusParentRef } from '../status.js';
 
 export type RejectReason =
-  'NotAllowedByListeners' | 'NoMatchingListenerHostname' | 'NoMatchingParent' | 'UnsupportedValue';
+  | 'NotAllowedByListeners'
+  | 'NoMatchingListenerHostname'
+  | 'NoMatchingParent'
+  | 'UnsupportedValue'
+  /** The parent's allowed-namespaces annotation does not list the child's namespace (rule 27). */
+  | 'NotAllowedByParent';
 
 export type UnresolvedReason =
   'RefNotPermitted' | 'InvalidKind' | 'BackendNotFound' | 'UnsupportedProtocol';
