@@ -57,6 +57,7 @@ export const CORE_FEATURES: ReadonlySet<string> = new Set([
   'updates',
   'options.routeWeight',
   'options.maxDelegationDepth',
+  'options.maxRoutesPerDelegation',
 ]);
 
 /**
@@ -179,9 +180,10 @@ function withGatewayAddress(
 }
 
 function compileOptions(caseFile: CaseFile): CompileOptions {
-  const { routeWeight, maxDelegationDepth } = caseFile.options;
+  const { routeWeight, maxDelegationDepth, maxRoutesPerDelegation } = caseFile.options;
   return {
     ...(typeof routeWeight === 'boolean' ? { routeWeight } : {}),
     ...(typeof maxDelegationDepth === 'number' ? { maxDelegationDepth } : {}),
+    ...(typeof maxRoutesPerDelegation === 'number' ? { maxRoutesPerDelegation } : {}),
   };
 }
