@@ -7,7 +7,7 @@ import type { NormalizedMatch, NormalizedObjects, NormalizedRoute } from '../api
 import { canonicalPathValue } from '../match/normalize-path.js';
 import { regexLiteralPrefix } from '../match/regex.js';
 import { prefixStem, withinPrefix } from './containment.js';
-import type { Candidate, CompileEnv } from './env.js';
+import type { Candidate, CompileEnv, Link } from './env.js';
 import { intersectHostname } from './hostnames.js';
 
 export interface ServedCandidates {
@@ -25,18 +25,29 @@ interface DelegatedScope {
 /** `shadows-delegated-prefix`, for the candidates served on one listener. */
 export function shadowFindings(served: readonly ServedCandidates[], env: CompileEnv): void {
   const byPrefix = new Map<string, DelegatedScope[]>();
-  const seen = new Set<string>();
+  // Candidates flattened under one parent match share its Link object: each (link, namespace,
+  // hostnames) is looked at once, not once per flattened route.
+  const seen = new Map<Link, Set<string>>();
   for (const { candidates, hostnames } of served) {
+    const hostKey = hostnames.join(',');
+    let lastTop: Link | undefined;
+    let lastNamespace = '';
     for (const c of candidates) {
       if (c.links.length < 2) continue;
       const top = c.links[0]!;
+      const namespace = c.links[1]!.route.namespace;
+      // Candidates of one parent match come together: skip the repeats without building a key.
+      if (top === lastTop && namespace === lastNamespace) continue;
+      lastTop = top;
+      lastNamespace = namespace;
+      const key = `${namespace}|${hostKey}`;
+      let keys = seen.get(top);
+      if (keys === undefined) seen.set(top, (keys = new Set()));
+      if (keys.has(key)) continue;
+      keys.add(key);
       const path = top.rule.matches[top.matchIndex]?.path;
       if (path?.type !== 'PathPrefix') continue;
       const prefix = prefixStem(canonicalPathValue(path.value));
-      const namespace = c.links[1]!.route.namespace;
-      const key = `${top.route.key}|${prefix}|${namespace}|${hostnames.join(',')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       const list = byPrefix.get(prefix) ?? [];
       list.push({ parent: top.route, prefix, namespace, hostnames });
       byPrefix.set(prefix, list);
