@@ -1,6 +1,15 @@
 // Delegation contract rule 25 (bounded flattening) and rule 14 (the depth limit, told to the child).
 import { describe, expect, it } from 'vitest';
-import { backend, build, byLabel, child, parent, prefix, service } from '../delegation/fixtures.js';
+import {
+  backend,
+  build,
+  byLabel,
+  byName,
+  child,
+  parent,
+  prefix,
+  service,
+} from '../delegation/fixtures.js';
 
 const services = [service('banking', 'accounts'), service('payments', 'pay')];
 const payments = child(
@@ -140,5 +149,35 @@ describe('rule 14: the depth limit', () => {
     const deep = w.status('banking/l3-0', 'HTTPRoute', 'banking/l2-0');
     expect(deep?.Accepted?.status).toBe('False');
     expect(deep?.Accepted?.message).toContain('exceeds maxDelegationDepth 2');
+  });
+
+  it('rule 14 / rule 25: a chain of 400 routes with maxDelegationDepth 1000 compiles (the depth is clamped to 256 and said so)', () => {
+    const chain = Array.from({ length: 400 }, (_, i) =>
+      child('banking', `c${i}`, [
+        {
+          matches: [prefix('/banking')],
+          backendRefs: [i === 399 ? backend('accounts') : byName(`c${i + 1}`)],
+        },
+      ]),
+    );
+    const w = build(
+      [
+        parent({ '/banking': byName('c0', 'banking'), '/payments': byLabel('pay') }),
+        payments,
+        ...chain,
+        ...services,
+      ],
+      {
+        maxDelegationDepth: 1000,
+      },
+    );
+    expect(
+      w.diagnostics.some((d) => d.code === 'invalid-option' && d.message.includes('256')),
+    ).toBe(true);
+    expect(w.where('/banking/x')).toBe('status 500');
+    expect(w.where('/payments/x')).toBe('payments/pay:8080');
+    expect(w.status('banking/c256', 'HTTPRoute', 'banking/c255')?.Accepted?.message).toContain(
+      'exceeds maxDelegationDepth 256',
+    );
   });
 });
