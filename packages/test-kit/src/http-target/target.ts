@@ -40,7 +40,7 @@ export interface HttpGatewayInput {
   readonly gateway: ObjectRef;
   /** The case's current objects; TLS Secrets with placeholder data carry a generated pair. */
   readonly objects: readonly KubeObject[];
-  /** The case's compile options (`routeWeight`, `maxDelegationDepth`), without `gateway`. */
+  /** The case's compile options (`routeWeight`, `maxDelegationDepth`, `maxRoutesPerDelegation`), without `gateway`. */
   readonly compileOptions: CompileOptions;
   /**
    * Live map from `namespace/name:port` (Services) and `namespace/name` (static Backends) to the
@@ -128,10 +128,11 @@ function keyOf(ref: ObjectRef): string {
 }
 
 function compileOptionsOf(caseFile: CaseFile): CompileOptions {
-  const { routeWeight, maxDelegationDepth } = caseFile.options;
+  const { routeWeight, maxDelegationDepth, maxRoutesPerDelegation } = caseFile.options;
   return {
     ...(typeof routeWeight === 'boolean' ? { routeWeight } : {}),
     ...(typeof maxDelegationDepth === 'number' ? { maxDelegationDepth } : {}),
+    ...(typeof maxRoutesPerDelegation === 'number' ? { maxRoutesPerDelegation } : {}),
   };
 }
 
