@@ -8,6 +8,9 @@ import { compile, resolve } from '@switchyard/core';
 import type { CompileOptions, CompileResult } from '@switchyard/core';
 import type { CaseFile, ObjectRef } from './case-types.js';
 import { observeDecision } from './core-observe.js';
+// The corpus's placeholder Secrets become real PEM, as every data plane sees them: the core
+// checks the PEM shape of certificate Secrets.
+import { withTlsMaterial } from './http-target/tls-objects.js';
 import type {
   CaseSession,
   CaseTarget,
@@ -116,7 +119,7 @@ class CoreSession implements CaseSession {
     private readonly echo: boolean,
     private readonly address: string | false,
   ) {
-    this.objects = caseFile.objects;
+    this.objects = withTlsMaterial(caseFile.objects);
   }
 
   private compileFor(gateway: ObjectRef | undefined): CompileResult {
@@ -159,7 +162,7 @@ class CoreSession implements CaseSession {
     _step: unknown,
     objects: readonly Readonly<Record<string, unknown>>[],
   ): Promise<void> {
-    this.objects = objects;
+    this.objects = withTlsMaterial(objects);
     this.compiled.clear();
   }
 

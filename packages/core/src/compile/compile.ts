@@ -3,15 +3,27 @@
  * its own file: normalise (api/) → listeners → attach → flatten/delegate → precedence → index
  * (match/) → freeze. Invalid input never throws: it becomes a status condition or a diagnostic.
  */
-import type { NormalizedGateway, NormalizedMatch, ObjectKey } from '../api/normalized.js';
+import type {
+  NormalizedGateway,
+  NormalizedMatch,
+  NormalizedRoute,
+  ObjectKey,
+} from '../api/normalized.js';
 import { normalize } from '../api/normalize.js';
 import type { RouteRef } from '../decision.js';
 import { buildListenerIndex } from '../match/build-index.js';
 import { compileMatch } from '../match/compile-match.js';
 import { NONE } from '../match/none.js';
-import type { Diagnostic, Finding, GatewayStatus, RouteStatus } from '../status.js';
+import type {
+  Diagnostic,
+  Finding,
+  GatewayStatus,
+  RouteStatus,
+  StatusParentRef,
+} from '../status.js';
 import type { CompiledMatch, FlatRoute, RouteTable, TableListener } from '../table.js';
 import { attachToGateway, isGatewayRef } from './attach.js';
+import { isDelegationRef } from './delegate.js';
 import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
 import { flattenRoute } from './flatten.js';
 import { deepFreeze } from '../match/freeze.js';
@@ -75,6 +87,7 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
       const attached = attachToGateway(route, ref, listenerStates.get(gateway)!, objects);
       if (!attached.ok) {
         book.reject(route, parentRef, attached.reason, attached.message);
+        reportReferences(route, parentRef, env);
         continue;
       }
       const candidates = flattenRoute(
@@ -101,6 +114,19 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
   });
   const gateways = objects.gateways.map((g) => renderGatewayStatus(g, listenerStates.get(g)!));
   return { table, statuses: book.render(), gateways, diagnostics, findings: [] };
+}
+
+/**
+ * A parentRef that was not accepted still reports its references (S-3 with S-2): the route's own
+ * backends are checked so that `ResolvedRefs` says what would be wrong once it attaches.
+ * Delegations are not walked: children are evaluated only under a parent that is attached.
+ */
+function reportReferences(route: NormalizedRoute, parentRef: StatusParentRef, env: CompileEnv) {
+  for (const rule of route.rules) {
+    if (rule.backendRefs.some(isDelegationRef)) continue;
+    for (const problem of env.action(route, rule).problems)
+      env.book.unresolved(route, parentRef, problem.reason, problem.message);
+  }
 }
 
 function buildListener(state: ListenerState, served: readonly Served[]): TableListener {
