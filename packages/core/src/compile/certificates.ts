@@ -28,10 +28,11 @@ export function certificateProblem(
   gateway: NormalizedGateway,
   listener: NormalizedListener,
   objects: NormalizedObjects,
+  options: { readonly checkCertificateData?: boolean } = {},
 ): CertificateProblem | undefined {
   if (listener.protocol !== 'HTTPS' || !listener.tls) return undefined;
   for (const ref of listener.tls.certificateRefs) {
-    const problem = refProblem(gateway, ref, objects);
+    const problem = refProblem(gateway, ref, objects, options.checkCertificateData ?? true);
     if (problem) return problem;
   }
   return undefined;
@@ -41,6 +42,7 @@ function refProblem(
   gateway: NormalizedGateway,
   ref: NormalizedBackendObjectRef,
   objects: NormalizedObjects,
+  checkData: boolean,
 ): CertificateProblem | undefined {
   const target = `${ref.group === '' ? 'core' : ref.group}/${ref.kind} ${ref.namespace}/${ref.name}`;
   if (ref.group !== '' || ref.kind !== 'Secret') {
@@ -65,7 +67,7 @@ function refProblem(
       message: `${target}: no such kubernetes.io/tls Secret`,
     };
   }
-  const content = secretContentProblem(secret);
+  const content = checkData ? secretContentProblem(secret) : undefined;
   return content
     ? { reason: 'InvalidCertificateRef', message: `${target}: ${content}` }
     : undefined;

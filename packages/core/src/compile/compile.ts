@@ -66,7 +66,7 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
   const env = new CompileEnv(objects, book, options, diagnostics);
   const listenerStates = new Map<NormalizedGateway, ListenerState[]>();
   for (const gateway of objects.gateways)
-    listenerStates.set(gateway, evaluateListeners(gateway, objects));
+    listenerStates.set(gateway, evaluateListeners(gateway, objects, options));
   const served = new Map<ListenerState, Served[]>();
 
   for (const route of objects.routes) {

@@ -22,6 +22,12 @@ export interface CompileOptions {
   readonly routeWeight?: boolean;
   /** Delegation hops allowed below the route attached to the Gateway (rule 14). Default 16. */
   readonly maxDelegationDepth?: number;
+  /**
+   * Check that certificate Secrets hold PEM `tls.crt` / `tls.key` (G-4). Default true. Set false
+   * when the data plane loads key pairs from elsewhere (`certificatesFromFiles`) and the Secrets
+   * are only names; existence, type and ReferenceGrants are still checked.
+   */
+  readonly checkCertificateData?: boolean;
 }
 
 /** One step of a delegation chain: a match of a rule of a route. */

@@ -33,6 +33,7 @@ const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
 export function evaluateListeners(
   gateway: NormalizedGateway,
   objects: NormalizedObjects,
+  options: { readonly checkCertificateData?: boolean } = {},
 ): ListenerState[] {
   return gateway.listeners.map((listener, index) => {
     const problems = gateway.problems.filter((p) => p.path.startsWith(`spec.listeners[${index}]`));
@@ -68,7 +69,7 @@ export function evaluateListeners(
     const { supportedKinds, invalidKinds } = routeKinds(listener, httpLike);
     // A listener without its certificate cannot terminate TLS: not programmed, yet routes still
     // attach and count (A-5).
-    const certProblem = certificateProblem(gateway, listener, objects);
+    const certProblem = certificateProblem(gateway, listener, objects, options);
     const refProblem =
       invalidKinds.length > 0
         ? {
