@@ -60,6 +60,7 @@ export const CORE_FEATURES: ReadonlySet<string> = new Set([
   'updates',
   'options.routeWeight',
   'options.maxDelegationDepth',
+  'options.delegationAllNamespaces',
 ]);
 
 /**
@@ -182,9 +183,10 @@ function withGatewayAddress(
 }
 
 function compileOptions(caseFile: CaseFile): CompileOptions {
-  const { routeWeight, maxDelegationDepth } = caseFile.options;
+  const { routeWeight, maxDelegationDepth, delegationAllNamespaces } = caseFile.options;
   return {
     ...(typeof routeWeight === 'boolean' ? { routeWeight } : {}),
     ...(typeof maxDelegationDepth === 'number' ? { maxDelegationDepth } : {}),
+    ...(typeof delegationAllNamespaces === 'string' ? { delegationAllNamespaces } : {}),
   };
 }

@@ -13,6 +13,7 @@ import {
 import type { Diagnostic } from '../status.js';
 import type { RouteAction } from '../table.js';
 import { ruleAction, rulePolicy, type RuleAction, type RulePolicy } from './actions.js';
+import { DEFAULT_POLICY_MERGE, POLICY_MERGES, type PolicyMerge } from './inherit.js';
 import type { StatusBook } from './status-book.js';
 
 export interface CompileOptions {
@@ -28,6 +29,12 @@ export interface CompileOptions {
    * are only names; existence, type and ReferenceGrants are still checked.
    */
   readonly checkCertificateData?: boolean;
+  /**
+   * The `namespace` value of a label delegation (`delegation.kgateway.dev/label`) that means
+   * every namespace (rule 2). Default `all`; change it when a namespace is called `all`, so that
+   * `namespace: all` then means that namespace only.
+   */
+  readonly delegationAllNamespaces?: string;
 }
 
 /** One step of a delegation chain: a match of a rule of a route. */
@@ -48,6 +55,8 @@ export interface Candidate {
 
 export class CompileEnv {
   readonly maxDepth: number;
+  /** Rule 2: the label delegation namespace that selects every namespace. */
+  readonly allNamespaces: string;
   private readonly byNamespace = new Map<string, NormalizedRoute[]>();
   private readonly byLabel = new Map<string, NormalizedRoute[]>();
   private readonly byKey = new Map<string, NormalizedRoute>();
@@ -62,6 +71,7 @@ export class CompileEnv {
     readonly diagnostics: Diagnostic[],
   ) {
     this.maxDepth = options.maxDelegationDepth ?? 16;
+    this.allNamespaces = options.delegationAllNamespaces ?? 'all';
     for (const route of objects.routes) {
       this.byKey.set(route.key, route);
       push(this.byNamespace, route.namespace, route);
@@ -115,18 +125,22 @@ export class CompileEnv {
     return weight;
   }
 
-  /** Rule 20: whether the route's delegating rules win over their children's policies. */
-  prefersParent(route: NormalizedRoute): boolean {
+  /**
+   * Rule 20: how the route's delegating rules merge their policy with their children's
+   * (`kgateway.dev/inherited-policy-priority`); unknown values are reported and give the default.
+   */
+  policyMerge(route: NormalizedRoute): PolicyMerge {
     const value = route.annotations[INHERITED_POLICY_PRIORITY_ANNOTATION];
-    if (value === undefined || value === 'ShallowMergePreferChild') return false;
-    if (value === 'ShallowMergePreferParent') return true;
+    if (value === undefined) return DEFAULT_POLICY_MERGE;
+    const known = POLICY_MERGES.find((mode) => mode === value.trim());
+    if (known) return known;
     this.warn(
       route,
       `metadata.annotations[${INHERITED_POLICY_PRIORITY_ANNOTATION}]`,
       'invalid-policy-priority',
-      `"${value}" is not ShallowMergePreferParent or ShallowMergePreferChild; the child's values win`,
+      `"${value}" is not one of ${POLICY_MERGES.join(', ')}; using ${DEFAULT_POLICY_MERGE}`,
     );
-    return false;
+    return DEFAULT_POLICY_MERGE;
   }
 
   private warn(route: NormalizedRoute, path: string, code: string, message: string) {

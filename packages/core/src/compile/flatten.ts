@@ -10,7 +10,7 @@ import type { RulePolicy } from './actions.js';
 import { containMatch, describeMatch, inheritMatch } from './containment.js';
 import { delegate, isDelegationRef } from './delegate.js';
 import type { Candidate, CompileEnv, Link } from './env.js';
-import { applyInherited } from './inherit.js';
+import { applyInherited, type PolicyMerge } from './inherit.js';
 
 /** What a parent passes to a child it delegates to. */
 export interface Scope {
@@ -18,7 +18,7 @@ export interface Scope {
   readonly match: NormalizedMatch;
   readonly guards: readonly NormalizedMatch[];
   readonly policy: RulePolicy;
-  readonly preferParent: boolean;
+  readonly policyMerge: PolicyMerge;
 }
 
 export interface WalkContext {
@@ -88,7 +88,7 @@ export function flattenRoute(
       const links = [...ctx.links, { route, rule, matchIndex }];
       if (own) {
         const action = ctx.scope
-          ? applyInherited(ctx.scope.policy, own.action, ctx.scope.preferParent)
+          ? applyInherited(ctx.scope.policy, own.action, ctx.scope.policyMerge)
           : own.action;
         out.push({ match, guards, action, links, weight: env.weight(route) });
       } else {

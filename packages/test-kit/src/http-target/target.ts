@@ -128,10 +128,11 @@ function keyOf(ref: ObjectRef): string {
 }
 
 function compileOptionsOf(caseFile: CaseFile): CompileOptions {
-  const { routeWeight, maxDelegationDepth } = caseFile.options;
+  const { routeWeight, maxDelegationDepth, delegationAllNamespaces } = caseFile.options;
   return {
     ...(typeof routeWeight === 'boolean' ? { routeWeight } : {}),
     ...(typeof maxDelegationDepth === 'number' ? { maxDelegationDepth } : {}),
+    ...(typeof delegationAllNamespaces === 'string' ? { delegationAllNamespaces } : {}),
   };
 }
 
