@@ -33,6 +33,7 @@ export { parseDuration } from './api/duration.js';
 export { resolve } from './resolve.js';
 export { explain, formatTrace } from './explain.js';
 export type { Explanation, TraceStep } from './explain.js';
+export type { DelegatedChild, DelegationFacts } from './explain-delegation.js';
 export { formatRouteRef, formatTable } from './format.js';
 export { normalizeRequestPath } from './match/normalize-path.js';
 export { applyHeaderModifier } from './decide/headers.js';

@@ -21,7 +21,13 @@ import type {
   RouteStatus,
   StatusParentRef,
 } from '../status.js';
-import type { CompiledMatch, FlatRoute, RouteTable, TableListener } from '../table.js';
+import type {
+  CompiledMatch,
+  FlatRoute,
+  RouteTable,
+  TableDelegation,
+  TableListener,
+} from '../table.js';
 import { attachToGateway, isGatewayRef } from './attach.js';
 import { isDelegationRef } from './delegate.js';
 import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
@@ -158,6 +164,7 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
     weight: candidate.weight,
   }));
   const { listener } = state;
+  const delegations = delegationsOf(entries, sharedRef);
   return {
     name: listener.name,
     port: listener.port,
@@ -168,10 +175,35 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
       name,
     })),
     routes,
+    ...(delegations.length > 0 ? { delegations } : {}),
     // The index is opaque outside match/ and never written after it is built: freezing it only at
     // the top keeps `deepFreeze` from walking every trie node (a fifth of compile at 10k routes).
     index: Object.freeze(buildListenerIndex(routes)),
   };
+}
+
+/** Each delegating parent match with live children, once, in route order. */
+function delegationsOf(
+  entries: readonly { candidate: Candidate; hostnames: readonly string[] }[],
+  sharedRef: (link: Link) => RouteRef,
+): TableDelegation[] {
+  const found = new Map<Link, TableDelegation>();
+  for (const { candidate, hostnames } of entries) {
+    const { links } = candidate;
+    for (let i = 0; i < links.length - 1; i++) {
+      const link = links[i]!;
+      if (found.has(link)) continue;
+      found.set(link, {
+        chain: links.slice(0, i + 1).map(sharedRef),
+        match: link.rule.matches[link.matchIndex]!,
+        hostnames,
+        selects: link.rule.backendRefs
+          .filter(isDelegationRef)
+          .map(({ group, kind, namespace, name }) => ({ group, kind, namespace, name })),
+      });
+    }
+  }
+  return [...found.values()];
 }
 
 function routeRef(link: Link): RouteRef {
