@@ -8,9 +8,13 @@ import type { RouteTable, TableListener } from './table.js';
 import type { IndexEntry } from './match/build-index.js';
 import { hostBucketOrder } from './match/lookup.js';
 import { mismatchReason } from './match/prepared.js';
-import type { RequestView } from './match/request-view.js';
 import { formatRouteRef } from './format.js';
 import { resolveTraced, type ResolveTracer } from './resolve.js';
+import { delegationFacts, type DelegationFacts } from './explain-delegation.js';
+import type { NormalizedMatch } from './api/normalized.js';
+import { requestHost } from './match/hostname.js';
+import { normalizeTarget } from './match/normalize-path.js';
+import { RequestView } from './match/request-view.js';
 
 export interface Explanation {
   readonly decision: Decision;
@@ -29,7 +33,10 @@ export interface Explanation {
  *   out by path), with the first reason it failed: `path`, `method`, `header <name>`,
  *   `query <name>`, or `guard <ns/name#rule>: <reason>` when an ancestor's delegated match failed
  *   (`guard` then names that chain element);
- * - `winner`: the route that matched and its chain, top-level route first.
+ * - `winner`: the route that matched and its chain, top-level route first;
+ * - `delegation` (after a 404 only): each delegation whose parent match covers the request's
+ *   host and path, every child flattened under it with the first thing it did not match, and
+ *   the child paths nearest to the request's ({@link DelegationFacts}).
  */
 export type TraceStep =
   | {
@@ -55,7 +62,8 @@ export type TraceStep =
       readonly reason?: string;
       readonly guard?: RouteRef;
     }
-  | { readonly step: 'winner'; readonly rank: number; readonly chain: readonly RouteRef[] };
+  | { readonly step: 'winner'; readonly rank: number; readonly chain: readonly RouteRef[] }
+  | DelegationFacts;
 
 /**
  * Resolves a request and records why.
@@ -68,6 +76,7 @@ export type TraceStep =
  */
 export function explain(table: RouteTable, request: ResolveRequest): Explanation {
   const trace: TraceStep[] = [];
+  let chosen: TableListener | undefined;
   const tracer: ResolveTracer = {
     path(result) {
       if (!result.ok) {
@@ -80,7 +89,7 @@ export function explain(table: RouteTable, request: ResolveRequest): Explanation
     listener(selection, rejected, host) {
       const passedOver = rejected.map((r) => ({ listener: ref(r.listener), reason: r.reason }));
       if (selection.ok) {
-        const chosen = selection.listener;
+        chosen = selection.listener;
         const reason = whyListener(chosen, host);
         trace.push({ step: 'listener', chosen: ref(chosen), reason, rejected: passedOver });
         return;
@@ -114,7 +123,15 @@ export function explain(table: RouteTable, request: ResolveRequest): Explanation
       });
     },
   };
-  return { decision: resolveTraced(table, request, tracer), trace };
+  const decision = resolveTraced(table, request, tracer);
+  if (chosen !== undefined && decision.kind === 'respond' && decision.status === 404) {
+    const target = normalizeTarget(request.path);
+    if (target.ok) {
+      const view = new RequestView(request.method, target.path, target.query, request.headers);
+      trace.push(...delegationFacts(chosen, requestHost(request), view));
+    }
+  }
+  return { decision, trace };
 }
 
 function failure(entry: IndexEntry, view: RequestView): { reason: string; guard?: RouteRef } {
@@ -152,8 +169,9 @@ function ref(listener: TableListener): ListenerRef {
  * winner #5 infra/parent#0 > team/child#1
  * ```
  */
-export function formatTrace(trace: readonly TraceStep[]): string {
-  return trace.map(formatStep).join('\n');
+export function formatTrace(trace: readonly TraceStep[] | Explanation): string {
+  const steps = 'trace' in trace ? trace.trace : trace;
+  return steps.map(formatStep).join('\n');
 }
 
 function formatStep(step: TraceStep): string {
@@ -174,7 +192,43 @@ function formatStep(step: TraceStep): string {
         : `candidate #${step.rank} [${step.bucket}] ${chainText(step.chain)}: ${step.reason ?? ''}`;
     case 'winner':
       return `winner #${step.rank} ${chainText(step.chain)}`;
+    case 'delegation':
+      return formatDelegation(step);
   }
+}
+
+/** Several lines: the covering delegation, each child tried, the nearest paths. */
+function formatDelegation(step: DelegationFacts): string {
+  const parent = step.parent[step.parent.length - 1]!;
+  const selects = step.selects
+    .map((s) =>
+      s.kind === 'label'
+        ? `label ${s.name} in ${s.namespace}`
+        : `HTTPRoute ${s.namespace}/${s.name}`,
+    )
+    .join(', ');
+  const lines = [
+    `delegation ${formatRouteRef(parent)} ${matchText(step.match)} selects ${selects}` +
+      (step.parentReason === undefined ? '' : ` (parent match fails: ${step.parentReason})`),
+  ];
+  if (step.children.length === 0) lines.push('  no child routes');
+  for (const child of step.children) {
+    lines.push(
+      `  tried ${chainText(child.chain.slice(step.parent.length))} ${matchText(child.match)}: ${child.reason}`,
+    );
+  }
+  if (step.nearest.length > 0) lines.push(`  nearest paths: ${step.nearest.join(', ')}`);
+  return lines.join('\n');
+}
+
+function matchText(match: NormalizedMatch): string {
+  const parts = [`${match.path.type} ${match.path.value}`];
+  if (match.method !== undefined) parts.push(`method ${match.method}`);
+  for (const h of match.headers)
+    parts.push(`header ${h.name}${h.type === 'Exact' ? '=' : '~'}${h.value}`);
+  for (const q of match.queryParams)
+    parts.push(`query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}`);
+  return `(${parts.join(', ')})`;
 }
 
 function chainText(chain: readonly RouteRef[]): string {

@@ -35,6 +35,7 @@ export { parseDuration } from './api/duration.js';
 export { resolve } from './resolve.js';
 export { explain, formatTrace } from './explain.js';
 export type { Explanation, TraceStep } from './explain.js';
+export type { DelegatedChild, DelegationFacts } from './explain-delegation.js';
 export { formatRouteRef, formatTable } from './format.js';
 export { normalizeRequestPath } from './match/normalize-path.js';
 export { MAX_REGEX_PROGRAM_SIZE } from './match/regex.js';

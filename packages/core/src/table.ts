@@ -80,6 +80,23 @@ export interface FlatRoute {
   readonly weight: number;
 }
 
+/** A delegating parent rule match and what it selects (delegation rule 1). */
+export interface TableDelegation {
+  /** From the top-level route to the delegating parent match, inclusive. */
+  readonly chain: readonly RouteRef[];
+  /** The parent match as its route wrote it. */
+  readonly match: NormalizedMatch;
+  /** The hostnames the parent serves on this listener; empty = every host. */
+  readonly hostnames: readonly string[];
+  /** The delegation backendRefs: `HTTPRoute` by name or `*`, or `label` with its value. */
+  readonly selects: readonly {
+    readonly group: string;
+    readonly kind: string;
+    readonly namespace: string;
+    readonly name: string;
+  }[];
+}
+
 export interface TableListener {
   readonly name: string;
   readonly port: number;
@@ -90,6 +107,12 @@ export interface TableListener {
   readonly certificateRefs: readonly ObjectKey[];
   /** Sorted by `rank`. */
   readonly routes: readonly FlatRoute[];
+  /**
+   * Every delegation that has live children on this listener (for `explain`: which delegated
+   * scope covers a request that found no route). Children are the `routes` whose `chain` starts
+   * with the delegation's `chain`.
+   */
+  readonly delegations?: readonly TableDelegation[];
   /** The lookup structure over `routes`; opaque outside `match/`. */
   readonly index: unknown;
 }

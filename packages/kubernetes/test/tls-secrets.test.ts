@@ -27,6 +27,12 @@ const open = closeAfterEach();
 const SECRETS = '/api/v1/secrets';
 const TLS_ONLY = 'type=kubernetes.io/tls';
 
+// PEM-shaped (the core checks the shape of certificate Secrets); the bodies are markers, not keys.
+const certPem = (body: string) =>
+  `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+const keyPem = (body: string) =>
+  `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`;
+
 function secret(name: string, type: string, data: Record<string, string>): FakeObject {
   const encoded = Object.fromEntries(
     Object.entries(data).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
@@ -56,7 +62,10 @@ function objects(): FakeObject[] {
     ]),
     service('shop', 'web'),
     simpleRoute('shop', 'web', '/shop', 'web'),
-    secret('secure-tls', 'kubernetes.io/tls', { 'tls.crt': 'CERT 1', 'tls.key': 'KEY 1' }),
+    secret('secure-tls', 'kubernetes.io/tls', {
+      'tls.crt': certPem('CERT 1'),
+      'tls.key': keyPem('KEY 1'),
+    }),
     secret('db-password', 'Opaque', { password: 'hunter2' }),
   ];
 }
@@ -87,7 +96,9 @@ describe('tlsSecrets', () => {
     const requests = api.requests.filter((r) => r.path === SECRETS);
     expect(requests.map((r) => r.query['fieldSelector'])).toEqual(requests.map(() => TLS_ONLY));
     expect(formatTable(source.current())).toContain('listener https HTTPS :8443 secure.example');
-    expect(decoded(source)).toEqual([{ kind: 'Secret', name: 'secure-tls', crt: 'CERT 1' }]);
+    expect(decoded(source)).toEqual([
+      { kind: 'Secret', name: 'secure-tls', crt: certPem('CERT 1') },
+    ]);
 
     // Other Secrets never reach the cache, however they arrive.
     api.apply(secret('api-token', 'Opaque', { token: 'abc' }));
@@ -101,10 +112,15 @@ describe('tlsSecrets', () => {
     await source.ready;
     await waitFor(() => requestsTo(api, 'watch', SECRETS).length > 0, 2000, 'the Secret watch');
     api.apply(
-      secret('secure-tls', 'kubernetes.io/tls', { 'tls.crt': 'CERT 2', 'tls.key': 'KEY 2' }),
+      secret('secure-tls', 'kubernetes.io/tls', {
+        'tls.crt': certPem('CERT 2'),
+        'tls.key': keyPem('KEY 2'),
+      }),
     );
     await source.nextTable();
-    expect(decoded(source)).toEqual([{ kind: 'Secret', name: 'secure-tls', crt: 'CERT 2' }]);
+    expect(decoded(source)).toEqual([
+      { kind: 'Secret', name: 'secure-tls', crt: certPem('CERT 2') },
+    ]);
   });
 
   it('reads no Secret without it, and leaves the HTTPS listener out of the table', async () => {

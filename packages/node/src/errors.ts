@@ -22,6 +22,7 @@ export type SwitchyardErrorCode =
   | 'SWY_REQUEST_TIMEOUT'
   | 'SWY_CLIENT_ABORTED'
   | 'SWY_CERTIFICATE_NOT_FOUND'
+  | 'SWY_CERTIFICATE_INVALID'
   | 'SWY_INVALID_OPTION';
 
 /** Base class: `code` is stable across releases, `status` is what the client is answered. */
@@ -152,6 +153,17 @@ export class CertificateNotFoundError extends SwitchyardError {
   override readonly name = 'CertificateNotFoundError';
   constructor(message: string) {
     super(message, 'SWY_CERTIFICATE_NOT_FOUND', 0);
+  }
+}
+
+/**
+ * An HTTPS listener's certificate is unusable: not PEM, or the key does not match the
+ * certificate. Only that listener is affected; the others on its port keep serving.
+ */
+export class InvalidCertificateError extends SwitchyardError {
+  override readonly name = 'InvalidCertificateError';
+  constructor(message: string) {
+    super(message, 'SWY_CERTIFICATE_INVALID', 0);
   }
 }
 

@@ -198,7 +198,18 @@ class GatewayImpl implements Gateway {
       }
       if (server.selector !== undefined) {
         try {
-          server.selector.load(group, this.options.certificates, this.options.defaultCertificate);
+          const failures = server.selector.load(
+            group,
+            this.options.certificates,
+            this.options.defaultCertificate,
+          );
+          // One listener's certificate never keeps the others on its port from serving.
+          for (const failure of failures) {
+            this.logger?.error(
+              { err: failure.error, listener: failure.listener, port: failure.port },
+              'HTTPS listener not served: its certificate cannot be loaded',
+            );
+          }
         } catch (error) {
           if (initial || fresh) throw error;
           this.logger?.error({ err: error }, 'keeping the previous certificates');

@@ -55,7 +55,7 @@ export { swappableSource } from './source.js';
 export type { SwappableSource } from './source.js';
 export * from './backends/index.js';
 export { certificatesFromFiles, certificatesFromSecrets } from './tls.js';
-export type { CertificateProvider, TlsCertificate } from './tls.js';
+export type { CertificateFailure, CertificateProvider, TlsCertificate } from './tls.js';
 export { createAdminServer } from './admin.js';
 export type { AdminOptions } from './admin.js';
 export { createMetrics } from './metrics.js';

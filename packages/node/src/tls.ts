@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { SecureContext } from 'node:tls';
 import type { ObjectKey, TableListener } from '@switchyard/core';
-import { CertificateNotFoundError } from './errors.js';
+import { CertificateNotFoundError, InvalidCertificateError } from './errors.js';
 
 /** A certificate chain and its private key, PEM. */
 export interface TlsCertificate {
@@ -72,51 +72,71 @@ export function certificatesFromFiles(
 }
 
 interface Candidate {
+  readonly listener: string;
   readonly hostname: string | undefined;
-  readonly context: SecureContext;
+  /** Undefined when the listener's certificate could not be loaded: its server names are refused. */
+  readonly context: SecureContext | undefined;
+  readonly pair: TlsCertificate | undefined;
+}
+
+/** A listener whose certificate could not be used, and why (`CertificateNotFoundError` or `InvalidCertificateError`). */
+export interface CertificateFailure {
+  readonly listener: string;
+  readonly port: number;
+  readonly error: CertificateNotFoundError | InvalidCertificateError;
 }
 
 /** The contexts of the HTTPS listeners on one port, chosen by server name. */
 export class CertificateSelector {
   private candidates: readonly Candidate[] = [];
-  /** The first listener's certificate: for clients that send no server name. */
+  /** The first loaded listener's certificate: for clients that send no server name. */
   fallback: TlsCertificate | undefined;
 
   /**
-   * Loads the certificates of `listeners`. Throws `CertificateNotFoundError` when a listener has
-   * none; the previous contexts stay in use until a load succeeds.
+   * Loads the certificates of `listeners`, each on its own: a listener whose certificate is
+   * missing or unusable (no pair, bad PEM, key not matching the certificate) keeps the context it
+   * had before, if any, or else is refused at the handshake; the other listeners on the port load
+   * regardless. Returns the failures. Throws the first failure only when no listener of the port
+   * has a certificate at all (nothing could be served); the previous contexts then stay in use.
    */
   load(
     listeners: readonly TableListener[],
     provider: CertificateProvider | undefined,
     fallback?: TlsCertificate,
-  ): void {
+  ): CertificateFailure[] {
+    const previous = new Map(this.candidates.map((c) => [c.listener, c]));
     const candidates: Candidate[] = [];
-    let first: TlsCertificate | undefined;
+    const failures: CertificateFailure[] = [];
     for (const listener of listeners) {
-      const pairs = listener.certificateRefs
-        .map((ref) => provider?.(ref))
-        .filter((pair): pair is TlsCertificate => pair !== undefined);
-      if (pairs.length === 0 && fallback !== undefined) pairs.push(fallback);
-      if (pairs.length === 0) {
-        const refs =
-          listener.certificateRefs.map((r) => `${r.namespace}/${r.name}`).join(', ') || 'none';
-        throw new CertificateNotFoundError(
-          `HTTPS listener ${listener.name} (port ${listener.port}) has no certificate (references: ${refs})`,
+      const loaded = loadListener(listener, provider, fallback);
+      if ('error' in loaded) {
+        failures.push({ listener: listener.name, port: listener.port, error: loaded.error });
+        const kept = previous.get(listener.name);
+        candidates.push(
+          kept?.context !== undefined
+            ? { ...kept, hostname: listener.hostname }
+            : {
+                listener: listener.name,
+                hostname: listener.hostname,
+                context: undefined,
+                pair: undefined,
+              },
         );
+        continue;
       }
-      first ??= pairs[0];
-      const context = createSecureContext({
-        cert: pairs.map((pair) => pair.cert),
-        key: pairs.map((pair) => pair.key),
-      });
-      candidates.push({ hostname: listener.hostname, context });
+      candidates.push({ listener: listener.name, hostname: listener.hostname, ...loaded });
     }
+    const first = candidates.find((c) => c.pair !== undefined)?.pair;
+    if (first === undefined && failures.length > 0) throw failures[0]!.error;
     this.candidates = candidates;
     this.fallback = first;
+    return failures;
   }
 
-  /** The context for a server name: exact hostname, then longest wildcard, then no hostname. */
+  /**
+   * The context for a server name: exact hostname, then longest wildcard, then no hostname, then
+   * the first listener. Undefined when that listener's certificate could not be loaded.
+   */
   select(servername: string): SecureContext | undefined {
     const name = servername.toLowerCase();
     let wildcard: Candidate | undefined;
@@ -133,7 +153,7 @@ export class CertificateSelector {
         wildcard = candidate;
       }
     }
-    return (wildcard ?? catchAll ?? this.candidates[0])?.context;
+    return (wildcard ?? catchAll ?? this.candidates.find((c) => c.context !== undefined))?.context;
   }
 
   /** An `SNICallback` reading the current contexts. */
@@ -141,6 +161,57 @@ export class CertificateSelector {
     servername: string,
     callback: (error: Error | null, context?: SecureContext) => void,
   ): void => {
-    callback(null, this.select(servername));
+    const context = this.select(servername);
+    // A listener without a usable certificate refuses the handshake rather than presenting
+    // another listener's certificate.
+    if (context === undefined) callback(new Error(`no usable certificate for ${servername}`));
+    else callback(null, context);
   };
+}
+
+function loadListener(
+  listener: TableListener,
+  provider: CertificateProvider | undefined,
+  fallback: TlsCertificate | undefined,
+):
+  | { context: SecureContext; pair: TlsCertificate }
+  | { error: CertificateNotFoundError | InvalidCertificateError } {
+  const name = `HTTPS listener ${listener.name} (port ${listener.port})`;
+  const refs = listener.certificateRefs.map((r) => `${r.namespace}/${r.name}`).join(', ') || 'none';
+  let pairs: TlsCertificate[];
+  try {
+    pairs = listener.certificateRefs
+      .map((ref) => provider?.(ref))
+      .filter((pair): pair is TlsCertificate => pair !== undefined);
+  } catch (error) {
+    // A provider reading files may throw (ENOENT, EACCES).
+    return {
+      error: new InvalidCertificateError(
+        `${name}: cannot read its certificate (references: ${refs}): ${messageOf(error)}`,
+      ),
+    };
+  }
+  if (pairs.length === 0 && fallback !== undefined) pairs.push(fallback);
+  if (pairs.length === 0) {
+    return {
+      error: new CertificateNotFoundError(`${name} has no certificate (references: ${refs})`),
+    };
+  }
+  try {
+    const context = createSecureContext({
+      cert: pairs.map((pair) => pair.cert),
+      key: pairs.map((pair) => pair.key),
+    });
+    return { context, pair: pairs[0]! };
+  } catch (error) {
+    return {
+      error: new InvalidCertificateError(
+        `${name}: its certificate cannot be used (references: ${refs}): ${messageOf(error)}; check that tls.crt is a PEM certificate chain and tls.key the matching unencrypted PEM private key`,
+      ),
+    };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -9,10 +9,13 @@ import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '@switchyard/core';
+import { pino } from 'pino';
 import { selfSignedCertificate, startEchoBackend } from '@switchyard/test-kit';
 import type { EchoBackend, EchoRecord } from '@switchyard/test-kit';
 import {
   CertificateNotFoundError,
+  InvalidCertificateError,
   certificatesFromFiles,
   certificatesFromSecrets,
   createGateway,
@@ -180,7 +183,7 @@ describe('TLS listeners', () => {
       extraObjects: [emptySecret],
     });
     const filesGateway = await startGateway({
-      source: tableFor(single),
+      source: compile(single, { checkCertificateData: false }).table,
       certificates: certificatesFromFiles({
         'infra/first-tls': { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') },
       }),
@@ -210,12 +213,65 @@ describe('TLS listeners', () => {
     });
     await expect(
       createGateway({
-        source: tableFor(single),
+        source: compile(single, { checkCertificateData: false }).table,
         host: '127.0.0.1',
         ports: () => 0,
         logger: false,
         metrics: false,
       }),
     ).rejects.toBeInstanceOf(CertificateNotFoundError);
+  });
+
+  it('decision 23 in the data plane: a listener whose key does not match its certificate is refused; the other listener on the port serves', async () => {
+    // PEM of the right shape (the core accepts it), but the key belongs to another certificate:
+    // only createSecureContext can tell.
+    const mismatched = { cert: first.cert, key: second.key };
+    const mixed = objectsFor([{ path: '/app', service: 'app' }], {
+      listeners,
+      extraObjects: [secretOf('first-tls', mismatched), secretOf('second-tls', second)],
+    });
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
+    const running = await startGateway({
+      source: tableFor(mixed),
+      certificates: certificatesFromSecrets(mixed),
+      resolver: staticResolver({ 'infra/app:8080': echo.origin }),
+      logger,
+    });
+    try {
+      const port = running.gateway.addressFor(443)!.port;
+      const good = await httpsGet(port, 'second.example');
+      expect(good.status).toBe(200);
+      expect(good.peer.subject.CN).toBe('second.example');
+      // The broken listener's name never gets another listener's certificate.
+      await expect(httpsGet(port, 'first.example')).rejects.toThrow();
+      const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          listener: 'first',
+          port: 443,
+          err: expect.objectContaining({ code: 'SWY_CERTIFICATE_INVALID' }),
+        }),
+      ]);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('refuses to start a port where no listener has a usable certificate', async () => {
+    const single = objectsFor([{ path: '/app', service: 'app' }], {
+      listeners: [listeners[0]!],
+      extraObjects: [secretOf('first-tls', { cert: first.cert, key: second.key })],
+    });
+    await expect(
+      createGateway({
+        source: tableFor(single),
+        certificates: certificatesFromSecrets(single),
+        host: '127.0.0.1',
+        ports: () => 0,
+        logger: false,
+        metrics: false,
+      }),
+    ).rejects.toBeInstanceOf(InvalidCertificateError);
   });
 });

@@ -8,6 +8,9 @@ import { compile, resolve } from '@switchyard/core';
 import type { CompileOptions, CompileResult } from '@switchyard/core';
 import type { CaseFile, ObjectRef } from './case-types.js';
 import { observeDecision } from './core-observe.js';
+// The corpus's placeholder Secrets become real PEM, as every data plane sees them: the core
+// checks the PEM shape of certificate Secrets.
+import { withTlsMaterial } from './http-target/tls-objects.js';
 import type {
   CaseSession,
   CaseTarget,
@@ -58,6 +61,7 @@ export const CORE_FEATURES: ReadonlySet<string> = new Set([
   'options.routeWeight',
   'options.maxDelegationDepth',
   'options.maxRoutesPerDelegation',
+  'options.delegationAllNamespaces',
 ]);
 
 /**
@@ -117,7 +121,7 @@ class CoreSession implements CaseSession {
     private readonly echo: boolean,
     private readonly address: string | false,
   ) {
-    this.objects = caseFile.objects;
+    this.objects = withTlsMaterial(caseFile.objects);
   }
 
   private compileFor(gateway: ObjectRef | undefined): CompileResult {
@@ -160,7 +164,7 @@ class CoreSession implements CaseSession {
     _step: unknown,
     objects: readonly Readonly<Record<string, unknown>>[],
   ): Promise<void> {
-    this.objects = objects;
+    this.objects = withTlsMaterial(objects);
     this.compiled.clear();
   }
 
@@ -180,10 +184,12 @@ function withGatewayAddress(
 }
 
 function compileOptions(caseFile: CaseFile): CompileOptions {
-  const { routeWeight, maxDelegationDepth, maxRoutesPerDelegation } = caseFile.options;
+  const { routeWeight, maxDelegationDepth, maxRoutesPerDelegation, delegationAllNamespaces } =
+    caseFile.options;
   return {
     ...(typeof routeWeight === 'boolean' ? { routeWeight } : {}),
     ...(typeof maxDelegationDepth === 'number' ? { maxDelegationDepth } : {}),
     ...(typeof maxRoutesPerDelegation === 'number' ? { maxRoutesPerDelegation } : {}),
+    ...(typeof delegationAllNamespaces === 'string' ? { delegationAllNamespaces } : {}),
   };
 }

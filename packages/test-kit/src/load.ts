@@ -19,6 +19,8 @@ export const casesDir = {
   gatewayApi: fileURLToPath(new URL('../cases/gateway-api', import.meta.url)),
   /** Route delegation (kgateway semantics), written for this project. */
   delegation: fileURLToPath(new URL('../cases/delegation', import.meta.url)),
+  /** Switchyard's own Gateway decisions: listener and certificate statuses, reference reporting. */
+  switchyard: fileURLToPath(new URL('../cases/switchyard', import.meta.url)),
 } as const;
 
 /** A folder of extra cases named by `SWITCHYARD_CASES_DIR`, if set. */

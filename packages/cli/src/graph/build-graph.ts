@@ -63,6 +63,8 @@ interface ParentEntry {
  * ```
  */
 export function buildGraph(compiled: CompiledSet): DelegationGraph {
+  // The label delegation's every-namespace value, as compile used it (delegation rule 2).
+  const allNamespaces = compiled.options.delegationAllNamespaces ?? 'all';
   const { table, statuses } = compiled.result;
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
@@ -166,7 +168,7 @@ export function buildGraph(compiled: CompiledSet): DelegationGraph {
     // owning the reference reports it. It is drawn as a marked edge back to the ancestor.
     const children = [...routes.values()].filter(
       (child) =>
-        refs.some((ref) => selects(ref, child)) &&
+        refs.some((ref) => selects(ref, child, allNamespaces)) &&
         (ancestors.includes(child.key) || entryUnder(child, parent) !== undefined),
     );
     let live = 0;
@@ -320,9 +322,13 @@ function isDelegation(ref: NormalizedBackendRef): boolean {
   );
 }
 
-function selects(ref: NormalizedBackendRef, child: NormalizedRoute): boolean {
+function selects(
+  ref: NormalizedBackendRef,
+  child: NormalizedRoute,
+  allNamespaces: string,
+): boolean {
   if (ref.kind === 'label') {
-    const inNamespace = ref.namespace === 'all' || ref.namespace === child.namespace;
+    const inNamespace = ref.namespace === allNamespaces || ref.namespace === child.namespace;
     return inNamespace && child.labels[DELEGATION_LABEL] === ref.name;
   }
   return ref.namespace === child.namespace && (ref.name === '*' || ref.name === child.name);

@@ -69,10 +69,13 @@ export function compileSet(set: InputSet, flags: CompileFlags = {}): CompiledSet
   const gateway = flags.gateway ?? fromCase?.gateway;
   const routeWeight = flags.routeWeight ?? fromCase?.options?.routeWeight;
   const maxDelegationDepth = flags.maxDelegationDepth ?? fromCase?.options?.maxDelegationDepth;
+  // No flag yet: the CLI engineers expose it; a case file may set it.
+  const delegationAllNamespaces = fromCase?.options?.delegationAllNamespaces;
   const options: CompileOptions = {
     ...(gateway === undefined ? {} : { gateway }),
     ...(routeWeight === undefined ? {} : { routeWeight }),
     ...(maxDelegationDepth === undefined ? {} : { maxDelegationDepth }),
+    ...(delegationAllNamespaces === undefined ? {} : { delegationAllNamespaces }),
   };
   const result = compile(
     set.objects.map((o) => o.value),

@@ -40,3 +40,28 @@ export function encodeBase64(text: string): string {
   }
   return out;
 }
+
+/**
+ * Base64 (standard alphabet, padding optional, whitespace ignored) to text, reading each byte as
+ * Latin-1: enough to look at PEM armour, which is ASCII. Undefined when the text is not base64.
+ *
+ * @example decodeBase64Latin1('aGk=') // 'hi'
+ */
+export function decodeBase64Latin1(text: string): string | undefined {
+  const clean = text.replace(/[\s]+/g, '').replace(/=+$/, '');
+  if (clean.length % 4 === 1) return undefined;
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const char of clean) {
+    const value = ALPHABET.indexOf(char);
+    if (value < 0) return undefined;
+    buffer = ((buffer << 6) | value) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((buffer >> bits) & 0xff);
+    }
+  }
+  return out;
+}

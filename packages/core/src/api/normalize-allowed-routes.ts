@@ -13,6 +13,7 @@ import {
   readRequired,
   readString,
   readStringMap,
+  report,
   type Problems,
 } from './field-path.js';
 import { GROUP, KIND, readTyped } from './names.js';
@@ -29,6 +30,22 @@ const OPERATORS: readonly LabelSelectorRequirement['operator'][] = [
 ];
 
 type AllowedRoutes = NormalizedListener['allowedRoutes'];
+
+/** Kubernetes LabelSelectorRequirement: In/NotIn need values, Exists/DoesNotExist take none. */
+function checkRequirementValues(
+  operator: LabelSelectorRequirement['operator'] | undefined,
+  values: readonly unknown[] | undefined,
+  path: string,
+  problems: Problems,
+): void {
+  const count = values?.length ?? 0;
+  if ((operator === 'In' || operator === 'NotIn') && count === 0) {
+    report(problems, join(path, 'values'), `values must be non-empty when operator is ${operator}`);
+  }
+  if ((operator === 'Exists' || operator === 'DoesNotExist') && count > 0) {
+    report(problems, join(path, 'values'), `values must be empty when operator is ${operator}`);
+  }
+}
 
 /** A standard Kubernetes label selector (namespace selection in `allowedRoutes`). */
 export function normalizeLabelSelector(
@@ -62,6 +79,7 @@ export function normalizeLabelSelector(
         readString(text, at(valuesPath, j), problems),
       ),
     );
+    checkRequirementValues(operator, values, itemPath, problems);
     if (!requirement || key === undefined || operator === undefined) return undefined;
     return values === undefined ? { key, operator } : { key, operator, values: defined(values) };
   });
@@ -91,6 +109,13 @@ export function normalizeAllowedRoutes(
     join(namespacesPath, 'selector'),
     problems,
   );
+  if (from === 'Selector' && selector === undefined) {
+    report(
+      problems,
+      join(namespacesPath, 'selector'),
+      'selector must be specified when from is Selector; add matchLabels or matchExpressions',
+    );
+  }
   const kindsPath = join(path, 'kinds');
   const kindItems = readList(get(record, 'kinds'), kindsPath, problems, { max: MAX_ROUTE_KINDS });
   const kinds = kindItems?.map((item, i) => {

@@ -3,16 +3,34 @@
  * its own file: normalise (api/) → listeners → attach → flatten/delegate → precedence → index
  * (match/) → freeze. Invalid input never throws: it becomes a status condition or a diagnostic.
  */
-import type { NormalizedGateway, NormalizedMatch, ObjectKey } from '../api/normalized.js';
+import type {
+  NormalizedGateway,
+  NormalizedMatch,
+  NormalizedRoute,
+  ObjectKey,
+} from '../api/normalized.js';
 import { normalize } from '../api/normalize.js';
 import type { RouteRef } from '../decision.js';
 import { buildListenerIndex } from '../match/build-index.js';
 import { compileMatch } from '../match/compile-match.js';
 import { tableLimits } from '../match/limits.js';
 import { NONE } from '../match/none.js';
-import type { Diagnostic, Finding, GatewayStatus, RouteStatus } from '../status.js';
-import type { CompiledMatch, FlatRoute, RouteTable, TableListener } from '../table.js';
+import type {
+  Diagnostic,
+  Finding,
+  GatewayStatus,
+  RouteStatus,
+  StatusParentRef,
+} from '../status.js';
+import type {
+  CompiledMatch,
+  FlatRoute,
+  RouteTable,
+  TableDelegation,
+  TableListener,
+} from '../table.js';
 import { attachToGateway, isGatewayRef } from './attach.js';
+import { isDelegationRef } from './delegate.js';
 import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
 import { flattenRoute } from './flatten.js';
 import { addressFindings, shadowFindings } from './gateway-findings.js';
@@ -56,7 +74,7 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
   const env = new CompileEnv(objects, book, options, diagnostics);
   const listenerStates = new Map<NormalizedGateway, ListenerState[]>();
   for (const gateway of objects.gateways)
-    listenerStates.set(gateway, evaluateListeners(gateway, objects));
+    listenerStates.set(gateway, evaluateListeners(gateway, objects, options));
   const served = new Map<ListenerState, Served[]>();
 
   for (const route of objects.routes) {
@@ -77,6 +95,7 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
       const attached = attachToGateway(route, ref, listenerStates.get(gateway)!, objects);
       if (!attached.ok) {
         book.reject(route, parentRef, attached.reason, attached.message);
+        reportReferences(route, parentRef, env);
         continue;
       }
       const candidates = flattenRoute(
@@ -113,6 +132,19 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
   return { table, statuses: book.render(), gateways, diagnostics, findings: env.findings };
 }
 
+/**
+ * A parentRef that was not accepted still reports its references (S-3 with S-2): the route's own
+ * backends are checked so that `ResolvedRefs` says what would be wrong once it attaches.
+ * Delegations are not walked: children are evaluated only under a parent that is attached.
+ */
+function reportReferences(route: NormalizedRoute, parentRef: StatusParentRef, env: CompileEnv) {
+  for (const rule of route.rules) {
+    if (rule.backendRefs.some(isDelegationRef)) continue;
+    for (const problem of env.action(route, rule).problems)
+      env.book.unresolved(route, parentRef, problem.reason, problem.message);
+  }
+}
+
 function buildListener(state: ListenerState, served: readonly Served[]): TableListener {
   const entries = served.flatMap(({ candidates, hostnames }) =>
     candidates.map((candidate) => ({ candidate, hostnames })),
@@ -142,6 +174,7 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
     weight: candidate.weight,
   }));
   const { listener } = state;
+  const delegations = delegationsOf(entries, sharedRef);
   return {
     name: listener.name,
     port: listener.port,
@@ -152,10 +185,35 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
       name,
     })),
     routes,
+    ...(delegations.length > 0 ? { delegations } : {}),
     // The index is opaque outside match/ and never written after it is built: freezing it only at
     // the top keeps `deepFreeze` from walking every trie node (a fifth of compile at 10k routes).
     index: Object.freeze(buildListenerIndex(routes)),
   };
+}
+
+/** Each delegating parent match with live children, once, in route order. */
+function delegationsOf(
+  entries: readonly { candidate: Candidate; hostnames: readonly string[] }[],
+  sharedRef: (link: Link) => RouteRef,
+): TableDelegation[] {
+  const found = new Map<Link, TableDelegation>();
+  for (const { candidate, hostnames } of entries) {
+    const { links } = candidate;
+    for (let i = 0; i < links.length - 1; i++) {
+      const link = links[i]!;
+      if (found.has(link)) continue;
+      found.set(link, {
+        chain: links.slice(0, i + 1).map(sharedRef),
+        match: link.rule.matches[link.matchIndex]!,
+        hostnames,
+        selects: link.rule.backendRefs
+          .filter(isDelegationRef)
+          .map(({ group, kind, namespace, name }) => ({ group, kind, namespace, name })),
+      });
+    }
+  }
+  return [...found.values()];
 }
 
 function routeRef(link: Link): RouteRef {

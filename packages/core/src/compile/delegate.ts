@@ -53,13 +53,13 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
     ];
   }
   const own = env.policy(owner, rule);
-  const policy = ctx.scope ? mergePolicy(ctx.scope.policy, own, ctx.scope.preferParent) : own;
+  const policy = ctx.scope ? mergePolicy(ctx.scope.policy, own, ctx.scope.policyMerge) : own;
   const scope = {
     owner,
     match: d.match,
     guards: d.guards,
     policy,
-    preferParent: env.prefersParent(owner),
+    policyMerge: env.policyMerge(owner),
   };
   const childParentRef: StatusParentRef = {
     group: GATEWAY_GROUP,
@@ -167,7 +167,7 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
 function select(ref: NormalizedBackendRef, env: CompileEnv): readonly NormalizedRoute[] {
   if (ref.group === DELEGATION_GROUP) {
     const labelled = env.routesLabelled(ref.name);
-    return ref.namespace === 'all'
+    return ref.namespace === env.allNamespaces
       ? labelled
       : labelled.filter((r) => r.namespace === ref.namespace);
   }

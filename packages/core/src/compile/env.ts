@@ -26,6 +26,7 @@ import {
   DEFAULT_MAX_ROUTES_PER_DELEGATION,
 } from './budget.js';
 import type { OwnAddress, ServiceAddress } from './gateway-findings.js';
+import { DEFAULT_POLICY_MERGE, POLICY_MERGES, type PolicyMerge } from './inherit.js';
 import type { StatusBook } from './status-book.js';
 
 export interface CompileOptions {
@@ -56,6 +57,18 @@ export interface CompileOptions {
   readonly serviceAddresses?: readonly ServiceAddress[];
   /** The gateway's own listener and admin addresses: a Backend or mirror there is `self-target`. */
   readonly ownAddresses?: readonly OwnAddress[];
+  /**
+   * Check that certificate Secrets hold PEM `tls.crt` / `tls.key` (G-4). Default true. Set false
+   * when the data plane loads key pairs from elsewhere (`certificatesFromFiles`) and the Secrets
+   * are only names; existence, type and ReferenceGrants are still checked.
+   */
+  readonly checkCertificateData?: boolean;
+  /**
+   * The `namespace` value of a label delegation (`delegation.kgateway.dev/label`) that means
+   * every namespace (rule 2). Default `all`; change it when a namespace is called `all`, so that
+   * `namespace: all` then means that namespace only.
+   */
+  readonly delegationAllNamespaces?: string;
 }
 
 /** The recursion of flattening follows the delegation depth; beyond this it is clamped. */
@@ -83,6 +96,8 @@ export class CompileEnv {
   readonly maxFlattenedRoutes: number;
   /** Rule 25: the compile-wide budget every delegation's budget draws from. */
   readonly rootBudget: Budget;
+  /** Rule 2: the label delegation namespace that selects every namespace. */
+  readonly allNamespaces: string;
   private readonly byNamespace = new Map<string, NormalizedRoute[]>();
   private readonly byLabel = new Map<string, NormalizedRoute[]>();
   private readonly byKey = new Map<string, NormalizedRoute>();
@@ -116,6 +131,7 @@ export class CompileEnv {
       options.maxRoutesPerDelegation ?? DEFAULT_MAX_ROUTES_PER_DELEGATION;
     this.maxFlattenedRoutes = options.maxFlattenedRoutes ?? DEFAULT_MAX_FLATTENED_ROUTES;
     this.rootBudget = new Budget(this.maxFlattenedRoutes);
+    this.allNamespaces = options.delegationAllNamespaces ?? 'all';
     for (const route of objects.routes) {
       this.byKey.set(route.key, route);
       push(this.byNamespace, route.namespace, route);
@@ -186,18 +202,22 @@ export class CompileEnv {
     return weight;
   }
 
-  /** Rule 20: whether the route's delegating rules win over their children's policies. */
-  prefersParent(route: NormalizedRoute): boolean {
+  /**
+   * Rule 20: how the route's delegating rules merge their policy with their children's
+   * (`kgateway.dev/inherited-policy-priority`); unknown values are reported and give the default.
+   */
+  policyMerge(route: NormalizedRoute): PolicyMerge {
     const value = route.annotations[INHERITED_POLICY_PRIORITY_ANNOTATION];
-    if (value === undefined || value === 'ShallowMergePreferChild') return false;
-    if (value === 'ShallowMergePreferParent') return true;
+    if (value === undefined) return DEFAULT_POLICY_MERGE;
+    const known = POLICY_MERGES.find((mode) => mode === value.trim());
+    if (known) return known;
     this.warn(
       route,
       `metadata.annotations[${INHERITED_POLICY_PRIORITY_ANNOTATION}]`,
       'invalid-policy-priority',
-      `"${value}" is not ShallowMergePreferParent or ShallowMergePreferChild; the child's values win`,
+      `"${value}" is not one of ${POLICY_MERGES.join(', ')}; using ${DEFAULT_POLICY_MERGE}`,
     );
-    return false;
+    return DEFAULT_POLICY_MERGE;
   }
 
   private warn(route: NormalizedRoute, path: string, code: string, message: string) {

@@ -18,7 +18,7 @@ import {
 import { delegate, isDelegationRef } from './delegate.js';
 import type { Candidate, CompileEnv, Link } from './env.js';
 import type { Budget } from './budget.js';
-import { applyInherited } from './inherit.js';
+import { applyInherited, type PolicyMerge } from './inherit.js';
 
 /** What a parent passes to a child it delegates to. */
 export interface Scope {
@@ -26,7 +26,7 @@ export interface Scope {
   readonly match: NormalizedMatch;
   readonly guards: readonly NormalizedMatch[];
   readonly policy: RulePolicy;
-  readonly preferParent: boolean;
+  readonly policyMerge: PolicyMerge;
 }
 
 export interface WalkContext {
@@ -108,7 +108,7 @@ export function flattenRoute(
       const links = [...ctx.links, { route, rule, matchIndex }];
       if (own) {
         const action = ctx.scope
-          ? applyInherited(ctx.scope.policy, own.action, ctx.scope.preferParent)
+          ? applyInherited(ctx.scope.policy, own.action, ctx.scope.policyMerge)
           : own.action;
         if (ctx.scope && match.path.type === 'RegularExpression')
           noteInheritedPrefixRewrite(route, ctx, env, rule.index, action, guards);

@@ -9,14 +9,18 @@ import type {
 } from '../api/normalized.js';
 import { GATEWAY_GROUP } from '../api/objects.js';
 import type { Condition, GatewayStatus } from '../status.js';
-import { grantAllows } from './grants.js';
+import { certificateProblem } from './certificates.js';
+import { intersectHostname } from './hostnames.js';
 
 export interface ListenerState {
   readonly gateway: NormalizedGateway;
   readonly listener: NormalizedListener;
   /** Serves HTTP traffic (HTTP or HTTPS, not conflicted, valid). */
   readonly serving: boolean;
-  /** The listener accepts HTTPRoutes (kind allowed), whatever else is wrong with it. */
+  /**
+   * The listener accepts HTTPRoutes: the kind is allowed and `allowedRoutes` is valid (a
+   * malformed namespace selector admits nobody), whatever else is wrong with it.
+   */
   readonly allowsHTTPRoute: boolean;
   readonly supportedKinds: readonly { group: string; kind: string }[];
   readonly conditions: readonly Omit<Condition, 'observedGeneration'>[];
@@ -29,6 +33,7 @@ const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
 export function evaluateListeners(
   gateway: NormalizedGateway,
   objects: NormalizedObjects,
+  options: { readonly checkCertificateData?: boolean } = {},
 ): ListenerState[] {
   return gateway.listeners.map((listener, index) => {
     const problems = gateway.problems.filter((p) => p.path.startsWith(`spec.listeners[${index}]`));
@@ -38,18 +43,17 @@ export function evaluateListeners(
     const conflict = findConflict(gateway.listeners, listener);
     conditions.push(
       conflict
-        ? {
-            type: 'Conflicted',
-            status: 'True',
-            reason: conflict,
-            message: `Listener conflicts with another listener on port ${listener.port}`,
-          }
+        ? { type: 'Conflicted', status: 'True', reason: conflict.reason, message: conflict.message }
         : { type: 'Conflicted', status: 'False', reason: 'NoConflicts', message: 'No conflicts' },
     );
 
     let acceptedReason: string | undefined;
     let acceptedMessage = 'Listener is accepted';
-    if (!httpLike) {
+    if (conflict) {
+      // G-6/H-11: a conflicted listener must not be accepted; its port stays with the others.
+      acceptedReason = 'PortUnavailable';
+      acceptedMessage = `${conflict.reason}: ${conflict.message}`;
+    } else if (!httpLike) {
       acceptedReason = 'UnsupportedProtocol';
       acceptedMessage = `Protocol ${listener.protocol} is not supported; only HTTP and HTTPS`;
     } else if (problems.length > 0) {
@@ -65,7 +69,7 @@ export function evaluateListeners(
     const { supportedKinds, invalidKinds } = routeKinds(listener, httpLike);
     // A listener without its certificate cannot terminate TLS: not programmed, yet routes still
     // attach and count (A-5).
-    const certProblem = certificateProblem(gateway, listener, objects);
+    const certProblem = certificateProblem(gateway, listener, objects, options);
     const refProblem =
       invalidKinds.length > 0
         ? {
@@ -106,11 +110,17 @@ export function evaluateListeners(
           },
     );
 
+    const overlap = conflict ? undefined : findTlsOverlap(gateway.listeners, listener);
+    if (overlap) conditions.push({ type: 'OverlappingTLSConfig', status: 'True', ...overlap });
+
+    const allowedRoutesPath = `spec.listeners[${index}].allowedRoutes`;
     return {
       gateway,
       listener,
       serving,
-      allowsHTTPRoute: supportedKinds.some((k) => k.kind === 'HTTPRoute'),
+      allowsHTTPRoute:
+        supportedKinds.some((k) => k.kind === 'HTTPRoute') &&
+        !problems.some((p) => p.path.startsWith(allowedRoutesPath)),
       supportedKinds,
       conditions,
       attached: new Set<string>(),
@@ -121,8 +131,59 @@ export function evaluateListeners(
 function findConflict(all: readonly NormalizedListener[], listener: NormalizedListener) {
   for (const other of all) {
     if (other === listener || other.port !== listener.port) continue;
-    if (other.protocol !== listener.protocol) return 'ProtocolConflict';
-    if (other.hostname === listener.hostname) return 'HostnameConflict';
+    if (other.protocol !== listener.protocol) {
+      return {
+        reason: 'ProtocolConflict',
+        message: `Listener ${other.name} uses protocol ${other.protocol} on port ${listener.port}`,
+      };
+    }
+    if (other.hostname === listener.hostname) {
+      return {
+        reason: 'HostnameConflict',
+        message: `Listener ${other.name} uses the same port ${listener.port}, protocol and hostname ${listener.hostname ?? '(none)'}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+const TLS_PROTOCOLS = new Set(['HTTPS', 'TLS']);
+
+/**
+ * Listeners terminating TLS on one port whose hostnames overlap (a client may reach either with
+ * one connection), or that share a certificate. They stay accepted; the condition warns.
+ */
+function findTlsOverlap(all: readonly NormalizedListener[], listener: NormalizedListener) {
+  if (!TLS_PROTOCOLS.has(listener.protocol)) return undefined;
+  const others = all.filter(
+    (other) =>
+      other !== listener &&
+      other.port === listener.port &&
+      other.protocol === listener.protocol &&
+      other.hostname !== listener.hostname,
+  );
+  const overlapping = others.filter(
+    (other) =>
+      other.hostname === undefined ||
+      listener.hostname === undefined ||
+      intersectHostname(other.hostname, listener.hostname) !== undefined,
+  );
+  if (overlapping.length > 0) {
+    return {
+      reason: 'OverlappingHostnames',
+      message: `Hostname overlaps with listener ${overlapping.map((o) => o.name).join(', ')} on port ${listener.port}`,
+    };
+  }
+  const refKey = (ref: { namespace: string; name: string }) => `${ref.namespace}/${ref.name}`;
+  const own = new Set((listener.tls?.certificateRefs ?? []).map(refKey));
+  const sharing = others.filter((other) =>
+    (other.tls?.certificateRefs ?? []).some((ref) => own.has(refKey(ref))),
+  );
+  if (sharing.length > 0) {
+    return {
+      reason: 'OverlappingCertificates',
+      message: `Shares a certificate with listener ${sharing.map((o) => o.name).join(', ')} on port ${listener.port}`,
+    };
   }
   return undefined;
 }
@@ -145,46 +206,16 @@ function routeKinds(listener: NormalizedListener, httpLike: boolean) {
   return { supportedKinds, invalidKinds };
 }
 
-function certificateProblem(
-  gateway: NormalizedGateway,
-  listener: NormalizedListener,
-  objects: NormalizedObjects,
-) {
-  if (listener.protocol !== 'HTTPS' || !listener.tls) return undefined;
-  for (const ref of listener.tls.certificateRefs) {
-    const target = `${ref.group}/${ref.kind} ${ref.namespace}/${ref.name}`;
-    if (ref.group !== '' || ref.kind !== 'Secret') {
-      return {
-        reason: 'InvalidCertificateRef',
-        message: `${target}: only core Secrets are supported`,
-      };
-    }
-    if (ref.namespace !== gateway.namespace) {
-      const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gateway.namespace };
-      if (!grantAllows(objects, from, ref)) {
-        return {
-          reason: 'RefNotPermitted',
-          message: `${target}: not permitted by any ReferenceGrant`,
-        };
-      }
-    }
-    const secret = objects.secrets.get(`${ref.namespace}/${ref.name}`);
-    if (!secret || (secret.type !== '' && secret.type !== 'kubernetes.io/tls')) {
-      return {
-        reason: 'InvalidCertificateRef',
-        message: `${target}: no such kubernetes.io/tls Secret`,
-      };
-    }
-  }
-  return undefined;
-}
-
 export function renderGatewayStatus(
   gateway: NormalizedGateway,
   states: readonly ListenerState[],
 ): GatewayStatus {
   const observedGeneration = gateway.generation;
   const anyInvalid = states.some((s) => !s.serving);
+  // G-6: the Gateway stays accepted while some listener is; with none left it is not.
+  const noneAccepted = states.every((s) =>
+    s.conditions.some((c) => c.type === 'Accepted' && c.status === 'False'),
+  );
   return {
     kind: 'Gateway',
     namespace: gateway.namespace,
@@ -192,7 +223,7 @@ export function renderGatewayStatus(
     conditions: [
       {
         type: 'Accepted',
-        status: 'True',
+        status: noneAccepted ? 'False' : 'True',
         reason: anyInvalid ? 'ListenersNotValid' : 'Accepted',
         message: anyInvalid ? 'Some listeners are not valid' : 'Gateway is accepted',
         observedGeneration,

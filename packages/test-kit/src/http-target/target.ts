@@ -128,11 +128,13 @@ function keyOf(ref: ObjectRef): string {
 }
 
 function compileOptionsOf(caseFile: CaseFile): CompileOptions {
-  const { routeWeight, maxDelegationDepth, maxRoutesPerDelegation } = caseFile.options;
+  const { routeWeight, maxDelegationDepth, maxRoutesPerDelegation, delegationAllNamespaces } =
+    caseFile.options;
   return {
     ...(typeof routeWeight === 'boolean' ? { routeWeight } : {}),
     ...(typeof maxDelegationDepth === 'number' ? { maxDelegationDepth } : {}),
     ...(typeof maxRoutesPerDelegation === 'number' ? { maxRoutesPerDelegation } : {}),
+    ...(typeof delegationAllNamespaces === 'string' ? { delegationAllNamespaces } : {}),
   };
 }
 
