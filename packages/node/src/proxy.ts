@@ -16,7 +16,9 @@ import { answered } from './forward/context.js';
 import type { EngineContext, FinishedExchange } from './forward/context.js';
 import { Exchange } from './forward/exchange.js';
 import type { ExchangeOptions } from './forward/exchange.js';
-import { applyModifiers } from './filters/headers.js';
+import { forwardingPolicy, viaPseudonym } from './forwarding.js';
+import type { ForwardingPolicy, TrustedProxies } from './forwarding.js';
+import { applyModifiers } from './headers.js';
 import { PoolSet } from './forward/pools.js';
 import type { PoolOptions } from './forward/pools.js';
 import { backendLabel, routeLabel } from './labels.js';
@@ -44,8 +46,20 @@ export interface ProxyOptions {
   readonly requestIdHeader?: string | false;
   /** Generates request ids; default `crypto.randomUUID`. */
   readonly generateRequestId?: () => string;
-  /** Append `X-Forwarded-For/-Proto/-Host`; default true. */
+  /**
+   * Write forwarding headers (decision 16); default true. The gateway is the edge: the client's
+   * `X-Forwarded-Proto/-Host/-Port` are replaced by what the gateway saw, `X-Forwarded-For` is
+   * appended to, `Forwarded` is replaced by the gateway's own element.
+   */
   readonly forwardedHeaders?: boolean;
+  /** Peers whose forwarding headers are kept and extended instead of replaced; default none. */
+  readonly trustedProxies?: TrustedProxies;
+  /**
+   * The gateway's pseudonym in `Via` (a token); a request that already carries it answers 508
+   * (`SWY_LOOP_DETECTED`). Default `switchyard-<8 hex>`, chosen once per process. Give replicas
+   * of one gateway the same pseudonym to catch loops through a load balancer in front of them.
+   */
+  readonly via?: string;
   /** Timeouts for routes that set none (milliseconds; absent = none). */
   readonly timeouts?: { readonly requestMs?: number; readonly backendRequestMs?: number };
   /**
@@ -100,7 +114,8 @@ class Engine implements EngineContext, ProxyEngine {
   readonly random: () => number;
   readonly requestIdHeader: string | undefined;
   readonly generateId: () => string;
-  readonly forwarded: boolean;
+  readonly forwarding: ForwardingPolicy | undefined;
+  readonly via: string;
   readonly requestTimeoutMs: number | undefined;
   readonly backendTimeoutMs: number | undefined;
   readonly retryBufferBytes: number;
@@ -119,7 +134,9 @@ class Engine implements EngineContext, ProxyEngine {
     const idHeader = options.requestIdHeader ?? 'x-request-id';
     this.requestIdHeader = idHeader === false ? undefined : idHeader.toLowerCase();
     this.generateId = options.generateRequestId ?? randomUUID;
-    this.forwarded = options.forwardedHeaders ?? true;
+    this.forwarding =
+      options.forwardedHeaders === false ? undefined : forwardingPolicy(options.trustedProxies);
+    this.via = viaPseudonym(options.via);
     this.requestTimeoutMs = positive(options.timeouts?.requestMs, 'timeouts.requestMs');
     this.backendTimeoutMs = positive(
       options.timeouts?.backendRequestMs,
