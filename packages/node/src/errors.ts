@@ -5,6 +5,8 @@
  * at request time the core's `respond` decisions (400, 404, 421, 500).
  */
 
+import type { IntakeErrorCode } from './intake-errors.js';
+
 /** Every error code the proxy uses; the `x-switchyard-error` response header carries one. */
 export type SwitchyardErrorCode =
   | 'SWY_BAD_REQUEST'
@@ -21,7 +23,8 @@ export type SwitchyardErrorCode =
   | 'SWY_REQUEST_TIMEOUT'
   | 'SWY_CLIENT_ABORTED'
   | 'SWY_CERTIFICATE_NOT_FOUND'
-  | 'SWY_INVALID_OPTION';
+  | 'SWY_INVALID_OPTION'
+  | IntakeErrorCode;
 
 /** Base class: `code` is stable across releases, `status` is what the client is answered. */
 export class SwitchyardError extends Error {
@@ -169,6 +172,11 @@ export function errorForStatus(status: number, reason: string): SwitchyardError 
       return new BadRequestError(reason);
     case 404:
       return new NoRouteError(reason);
+    case 414:
+      // The class lives in intake-errors.ts, which imports this module: build it by code here.
+      return new SwitchyardError(reason, 'SWY_URI_TOO_LONG', 414);
+    case 431:
+      return new HeadersTooLargeError(reason);
     case 421:
       return new MisdirectedRequestError(reason);
     case 503:

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolve, staticSource } from '@switchyard/core';
-import type { RouteSource, RouteTable } from '@switchyard/core';
+import type { Decision, RouteSource, RouteTable } from '@switchyard/core';
 import { InvalidConfigurationError, InvalidOptionError } from './errors.js';
 import { createProxy, isProxyEngine } from './proxy.js';
 import type { ProxyEngine, ProxyOptions } from './proxy.js';
@@ -14,7 +14,12 @@ import { toResolveRequest } from './request.js';
 import type { ArrivalInfo } from './request.js';
 import { sendError } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
-import { writeRawResponse } from './upgrade.js';
+import { admitRequest, upgradeVerdict } from './intake.js';
+import { whenIdle } from './pipeline.js';
+import { writeRawError } from './upgrade.js';
+import { serveAsPlainHttp } from './replay.js';
+
+const noop = (): void => undefined;
 
 export interface RequestListenerOptions extends ProxyOptions, ArrivalInfo {
   /** A route table compiled once, or a source whose table may be swapped at any time. */
@@ -66,6 +71,11 @@ export function createRequestListener(options: RequestListenerOptions): Switchya
   if (!isProxyEngine(proxy)) throw new InvalidOptionError('proxy must come from createProxy()');
   const arrival: ArrivalInfo = { port: options.port, scheme: options.scheme };
   const listener = (req: ProxyRequest, res: ProxyResponse): void => {
+    const refused = admitRequest(req, proxy.intake);
+    if (refused !== undefined) {
+      sendError(res, refused);
+      return;
+    }
     let decision;
     try {
       decision = resolve(source.current(), toResolveRequest(req, arrival));
@@ -77,14 +87,34 @@ export function createRequestListener(options: RequestListenerOptions): Switchya
     proxy.handle(req, res, decision);
   };
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    let decision;
-    try {
-      decision = resolve(source.current(), toResolveRequest(req, arrival));
-    } catch {
-      writeRawResponse(socket, 500, [], 'internal error\n');
-      return;
-    }
-    proxy.upgrade(req, socket, head, decision);
+    socket.on('error', noop);
+    // Raw writes on this socket wait for the answers to requests pipelined before this one.
+    whenIdle(socket, () => {
+      const verdict = upgradeVerdict(req, proxy.intake);
+      const refused =
+        verdict.kind === 'refuse'
+          ? verdict.error
+          : verdict.kind === 'tunnel'
+            ? admitRequest(req, proxy.intake)
+            : undefined;
+      if (refused !== undefined) {
+        writeRawError(socket, refused);
+        return;
+      }
+      if (verdict.kind === 'plain') {
+        // A protocol off the allow-list, or HTTP/1.0: an ordinary request (decision 17).
+        serveAsPlainHttp(req, socket, head);
+        return;
+      }
+      let decision: Decision;
+      try {
+        decision = resolve(source.current(), toResolveRequest(req, arrival));
+      } catch {
+        writeRawError(socket, new InvalidConfigurationError('internal error'));
+        return;
+      }
+      proxy.upgrade(req, socket, head, decision);
+    });
   };
   return Object.assign(listener, {
     upgrade,

@@ -16,9 +16,12 @@ import { answered } from './forward/context.js';
 import type { EngineContext, FinishedExchange } from './forward/context.js';
 import { Exchange } from './forward/exchange.js';
 import type { ExchangeOptions } from './forward/exchange.js';
-import { forwardingPolicy, viaPseudonym } from './forwarding.js';
+import { forwardingPolicy } from './forwarding.js';
 import type { ForwardingPolicy, TrustedProxies } from './forwarding.js';
 import { applyModifiers } from './headers.js';
+import { intakePolicy, upgradeVerdict } from './intake.js';
+import type { IntakeOptions, IntakePolicy } from './intake.js';
+import { serveAsPlainHttp } from './replay.js';
 import { PoolSet } from './forward/pools.js';
 import type { PoolOptions } from './forward/pools.js';
 import { backendLabel, routeLabel } from './labels.js';
@@ -27,11 +30,11 @@ import type { Logger } from './logging.js';
 import type { ProxyMetrics } from './metrics.js';
 import { sendEmpty, sendError } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
-import { proxyUpgrade } from './upgrade.js';
+import { proxyUpgrade, writeRawError } from './upgrade.js';
 
 export type { ExchangeOptions } from './forward/exchange.js';
 
-export interface ProxyOptions {
+export interface ProxyOptions extends IntakeOptions {
   /** Where backends are; default: kgateway static Backends directly, Services by cluster DNS. */
   readonly resolver?: BackendResolver;
   /** Connection pool settings (per backend origin). */
@@ -54,12 +57,6 @@ export interface ProxyOptions {
   readonly forwardedHeaders?: boolean;
   /** Peers whose forwarding headers are kept and extended instead of replaced; default none. */
   readonly trustedProxies?: TrustedProxies;
-  /**
-   * The gateway's pseudonym in `Via` (a token); a request that already carries it answers 508
-   * (`SWY_LOOP_DETECTED`). Default `switchyard-<8 hex>`, chosen once per process. Give replicas
-   * of one gateway the same pseudonym to catch loops through a load balancer in front of them.
-   */
-  readonly via?: string;
   /** Timeouts for routes that set none (milliseconds; absent = none). */
   readonly timeouts?: { readonly requestMs?: number; readonly backendRequestMs?: number };
   /**
@@ -94,8 +91,13 @@ export interface ProxyEngine {
     decision: ForwardDecision,
     options?: ExchangeOptions,
   ): void;
-  /** Carries an HTTP/1.1 `upgrade` event (WebSocket) as `decision` says. */
+  /**
+   * Carries an HTTP/1.1 `upgrade` event (WebSocket) as `decision` says. Only protocols on the
+   * `upgrades` allow-list are tunnelled (decision 17); any other upgrade is served as plain HTTP.
+   */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void;
+  /** What request intake enforces (Via pseudonym, upgrade allow-list, target length). */
+  readonly intake: IntakePolicy;
   /** Exchanges in progress (WebSocket tunnels not included). */
   readonly inFlight: number;
   /** Open WebSocket (upgrade) tunnels. */
@@ -116,6 +118,7 @@ class Engine implements EngineContext, ProxyEngine {
   readonly generateId: () => string;
   readonly forwarding: ForwardingPolicy | undefined;
   readonly via: string;
+  readonly intake: IntakePolicy;
   readonly requestTimeoutMs: number | undefined;
   readonly backendTimeoutMs: number | undefined;
   readonly retryBufferBytes: number;
@@ -136,7 +139,8 @@ class Engine implements EngineContext, ProxyEngine {
     this.generateId = options.generateRequestId ?? randomUUID;
     this.forwarding =
       options.forwardedHeaders === false ? undefined : forwardingPolicy(options.trustedProxies);
-    this.via = viaPseudonym(options.via);
+    this.intake = intakePolicy(options);
+    this.via = this.intake.via;
     this.requestTimeoutMs = positive(options.timeouts?.requestMs, 'timeouts.requestMs');
     this.backendTimeoutMs = positive(
       options.timeouts?.backendRequestMs,
@@ -215,6 +219,16 @@ class Engine implements EngineContext, ProxyEngine {
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void {
+    const verdict = upgradeVerdict(req, this.intake);
+    if (verdict.kind === 'refuse') {
+      writeRawError(socket, verdict.error);
+      return;
+    }
+    if (verdict.kind === 'plain') {
+      serveAsPlainHttp(req, socket, head);
+      return;
+    }
+    req.headers.upgrade = verdict.protocol;
     proxyUpgrade(this, this.openTunnels, req, socket, head, decision, performance.now());
   }
 

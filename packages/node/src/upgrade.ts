@@ -37,7 +37,8 @@ export function writeRawResponse(
   socket.end(Buffer.concat([Buffer.from(head, 'latin1'), payload]));
 }
 
-function writeRawError(socket: Duplex, error: SwitchyardError): void {
+/** A gateway error on a raw socket (status, code header, one-line body), then close. */
+export function writeRawError(socket: Duplex, error: SwitchyardError): void {
   writeRawResponse(
     socket,
     error.status,

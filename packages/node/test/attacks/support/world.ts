@@ -1,0 +1,181 @@
+/**
+ * The world every attack runs against: a gateway (`createGateway`, real sockets) with routes
+ * `/echo` and `/ws` to the `echo` backend on any host, `/` to the `admin` backend on
+ * `admin.example.com` only, tight limits so that limits can be tested, and a second server whose
+ * decisions carry response header modifiers that try to forge framing (the runtime guard must
+ * hold whatever table it is given). Cases are data; `attack` runs one and checks the answers in
+ * order, their `x-switchyard-error` codes, and what each backend received.
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { resolve } from '@switchyard/core';
+import type { HeaderModifier } from '@switchyard/core';
+import { createProxy, guardServer, staticResolver, toResolveRequest } from '../../../src/index.js';
+import type { ProxyEngine } from '../../../src/index.js';
+import { objectsFor, startGateway, tableFor, NS } from '../../support/fixtures.js';
+import type { RunningGateway } from '../../support/fixtures.js';
+import { rawExchange } from './raw-client.js';
+import type { RawOptions, RawOutcome } from './raw-client.js';
+import { startRawBackend } from './raw-backend.js';
+import type { RawBackend } from './raw-backend.js';
+
+export const PSEUDONYM = 'sy-attack';
+export const MAX_TARGET = 2048;
+export const MAX_HEADER = 8192;
+export const HEADERS_TIMEOUT_MS = 400;
+
+/** A response header modifier that tries everything decision 19 forbids, plus one allowed set. */
+export const FORGING: HeaderModifier = {
+  set: [
+    { name: 'content-length', value: '0' },
+    { name: 'transfer-encoding', value: 'chunked' },
+    { name: 'x-switchyard-error', value: 'SWY_FORGED' },
+    { name: 'x-split', value: 'a\r\nx-injected: yes' },
+    { name: 'connection', value: 'close' },
+    { name: 'x-allowed', value: 'yes' },
+  ],
+  add: [{ name: 'Content-Length', value: '7' }],
+  remove: ['x-backend-gone'],
+};
+
+export interface World {
+  readonly echo: RawBackend;
+  readonly admin: RawBackend;
+  readonly gatewayPort: number;
+  readonly forgingPort: number;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+function adminRoute(): unknown {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { namespace: NS, name: 'admin' },
+    spec: {
+      parentRefs: [{ name: 'gw' }],
+      hostnames: ['admin.example.com'],
+      rules: [{ backendRefs: [{ name: 'admin', port: 8080 }] }],
+    },
+  };
+}
+
+export async function startWorld(): Promise<World> {
+  const echo = await startRawBackend('echo');
+  const admin = await startRawBackend('admin');
+  const table = tableFor(
+    objectsFor(
+      [
+        { path: '/echo', service: 'echo' },
+        { path: '/ws', service: 'echo' },
+      ],
+      { services: ['echo', 'admin'], extraObjects: [adminRoute()] },
+    ),
+  );
+  const resolver = staticResolver({
+    [`${NS}/echo:8080`]: echo.origin,
+    [`${NS}/admin:8080`]: admin.origin,
+  });
+  const gw: RunningGateway = await startGateway({
+    source: table,
+    resolver,
+    via: PSEUDONYM,
+    maxRequestTargetLength: MAX_TARGET,
+    server: {
+      maxHeaderSize: MAX_HEADER,
+      headersTimeoutMs: HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: 5000,
+      connectionsCheckingIntervalMs: 100,
+    },
+  });
+  const proxy: ProxyEngine = createProxy({ resolver, via: PSEUDONYM });
+  const forging: Server = guardServer(
+    createServer((req, res) => {
+      const decision = resolve(table, toResolveRequest(req, { port: 80 }));
+      proxy.handle(
+        req,
+        res,
+        decision.kind === 'forward' ? { ...decision, responseHeaders: FORGING } : decision,
+      );
+    }),
+  );
+  forging.listen(0, '127.0.0.1');
+  await once(forging, 'listening');
+  return {
+    echo,
+    admin,
+    gatewayPort: Number(new URL(gw.url()).port),
+    forgingPort: (forging.address() as AddressInfo).port,
+    clear: () => {
+      echo.clear();
+      admin.clear();
+    },
+    close: async () => {
+      forging.closeAllConnections();
+      await new Promise<void>((done) => forging.close(() => done()));
+      await proxy.close({ force: true });
+      await gw.close();
+      await Promise.all([echo.close(), admin.close()]);
+    },
+  };
+}
+
+/** One attack: bytes in, answers and backend receipts out. */
+export interface AttackCase {
+  readonly name: string;
+  /** The bytes (or pieces) the client writes. */
+  readonly send: string | readonly (string | Buffer)[];
+  /** Statuses of the final answers, in order; `[]` with `closed` for a cut connection. */
+  readonly statuses: readonly number[];
+  /** `x-switchyard-error` of each answer in order (`null` for a backend's answer). */
+  readonly codes: readonly (string | null)[];
+  /** What the backends must have received: nothing at all, or a check of their records. */
+  readonly backend: 'nothing' | ((world: World, outcome: RawOutcome) => void);
+  readonly options?: RawOptions;
+  /** Send to the server with forging modifiers instead of the gateway. */
+  readonly forging?: boolean;
+}
+
+/** Runs one case against `world` and asserts answers, codes and backend receipts. */
+export async function attack(world: World, c: AttackCase): Promise<RawOutcome> {
+  world.clear();
+  const outcome = await rawExchange(
+    c.forging === true ? world.forgingPort : world.gatewayPort,
+    c.send,
+    {
+      ...(c.statuses.length === 0 ? {} : { responses: c.statuses.length }),
+      ...c.options,
+    },
+  );
+  const finals = outcome.responses.filter((r) => r.status >= 200 || r.status === 101);
+  expect(
+    finals.map((r) => r.status),
+    'statuses in order',
+  ).toEqual(c.statuses);
+  expect(
+    finals.map((r) => r.headers['x-switchyard-error']?.[0] ?? null),
+    'x-switchyard-error codes in order',
+  ).toEqual(c.codes);
+  if (c.backend === 'nothing') {
+    expect(world.echo.requests, 'echo received nothing').toEqual([]);
+    expect(world.admin.requests, 'admin received nothing').toEqual([]);
+    expect(world.echo.bytes() + world.admin.bytes(), 'no byte reached a backend').toBe('');
+  } else {
+    c.backend(world, outcome);
+  }
+  return outcome;
+}
+
+/** `GET <target>` with the given extra header lines (CRLF added), as one request. */
+export function get(target: string, ...headers: string[]): string {
+  return `GET ${target} HTTP/1.1\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`;
+}
+
+/** The only request a backend received (asserting there is exactly one). */
+export function only(backend: RawBackend): RawBackend['requests'][number] {
+  expect(backend.requests, `${backend.name} received one request`).toHaveLength(1);
+  return backend.requests[0]!;
+}
