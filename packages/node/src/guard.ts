@@ -13,7 +13,7 @@ import {
   ExpectationFailedError,
   MethodNotSupportedError,
 } from './intake-errors.js';
-import { isReceiving, trackResponse, trackResponses, whenIdle } from './pipeline.js';
+import { receiving, trackResponse, trackResponses, whenIdle } from './pipeline.js';
 import { sendError } from './respond.js';
 import { writeRawError } from './upgrade.js';
 
@@ -49,8 +49,11 @@ export function handleClientError(error: Error & { code?: string }, socket: Dupl
   if (answered.has(socket)) return;
   // Broken inside a request body (the client stopped mid-body, bad chunk framing): that request
   // cannot be answered on this connection, and an answer written now would land inside it.
-  if (isReceiving(socket)) {
-    socket.destroy();
+  const state = receiving(socket);
+  if (state !== 'no') {
+    // Already answered (a refusal that did not wait for the body): let that answer flush.
+    if (state === 'answered') socket.end();
+    else socket.destroy();
     return;
   }
   answered.add(socket);

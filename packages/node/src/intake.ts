@@ -15,7 +15,7 @@ import {
   UriTooLongError,
   ViaLoopError,
 } from './intake-errors.js';
-import { InvalidOptionError } from './errors.js';
+import { BadRequestError, InvalidOptionError } from './errors.js';
 import type { ProxyRequest } from './respond.js';
 
 /** What intake enforces; built once per engine by `intakePolicy`. */
@@ -80,7 +80,7 @@ export function admitRequest(req: ProxyRequest, policy: IntakePolicy): Switchyar
   }
   const http2 = req.httpVersionMajor === 2;
   if (!http2) {
-    const problem = checkHostHeaders(req as IncomingMessage);
+    const problem = checkHostHeaders(req as IncomingMessage) ?? checkFraming(req);
     if (problem !== undefined) return problem;
   }
   if (url.charCodeAt(0) !== 47 /* '/' */ && url !== '*') {
@@ -107,6 +107,19 @@ function checkHostHeaders(req: IncomingMessage): SwitchyardError | undefined {
     if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') count += 1;
   }
   return count > 1 ? new BadHostError('more than one Host header') : undefined;
+}
+
+/**
+ * RFC 9112 6.3: a request whose last transfer coding is not `chunked` has no knowable length.
+ * Node parses its headers before noticing; refuse it before a byte is forwarded.
+ */
+function checkFraming(req: ProxyRequest): SwitchyardError | undefined {
+  const coding = req.headers['transfer-encoding'];
+  if (coding === undefined) return undefined;
+  const last = coding.split(',').at(-1)!.trim().toLowerCase();
+  return last === 'chunked'
+    ? undefined
+    : new BadRequestError('Transfer-Encoding must end with chunked');
 }
 
 function adoptAbsoluteForm(req: ProxyRequest, url: string): SwitchyardError | undefined {

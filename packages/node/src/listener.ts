@@ -12,7 +12,7 @@ import { createProxy, isProxyEngine } from './proxy.js';
 import type { ProxyEngine, ProxyOptions } from './proxy.js';
 import { toResolveRequest } from './request.js';
 import type { ArrivalInfo } from './request.js';
-import { sendError } from './respond.js';
+import { isHttp2, sendError } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
 import { admitRequest, upgradeVerdict } from './intake.js';
 import { whenIdle } from './pipeline.js';
@@ -73,6 +73,8 @@ export function createRequestListener(options: RequestListenerOptions): Switchya
   const listener = (req: ProxyRequest, res: ProxyResponse): void => {
     const refused = admitRequest(req, proxy.intake);
     if (refused !== undefined) {
+      // What follows on this connection came from a client that just broke the rules: close it.
+      if (!isHttp2(res)) res.shouldKeepAlive = false;
       sendError(res, refused);
       return;
     }

@@ -11,8 +11,9 @@ import type { Duplex } from 'node:stream';
 interface Pending {
   count: number;
   waiters: (() => void)[];
-  /** The latest request read on the connection. */
+  /** The latest request read on the connection, and its response. */
   latest: IncomingMessage | undefined;
+  latestResponse: ServerResponse | undefined;
 }
 
 const pending = new WeakMap<object, Pending>();
@@ -29,11 +30,12 @@ export function trackResponse(req: IncomingMessage, res: ServerResponse): void {
     if (socket === undefined || req.httpVersionMajor === 2) return;
     let entry = pending.get(socket);
     if (entry === undefined) {
-      entry = { count: 0, waiters: [], latest: undefined };
+      entry = { count: 0, waiters: [], latest: undefined, latestResponse: undefined };
       pending.set(socket, entry);
     }
     entry.count += 1;
     entry.latest = req;
+    entry.latestResponse = res;
     let done = false;
     const settle = (): void => {
       if (done) return;
@@ -49,10 +51,14 @@ export function trackResponse(req: IncomingMessage, res: ServerResponse): void {
   }
 }
 
-/** True while the body of the latest request on `socket` is still arriving. */
-export function isReceiving(socket: Duplex): boolean {
-  const latest = pending.get(socket)?.latest;
-  return latest !== undefined && !latest.complete;
+/**
+ * Whether the body of the latest request on `socket` is still arriving: `no`; `answered` (its
+ * response is complete, e.g. a refusal that did not wait for the body); or `unanswered`.
+ */
+export function receiving(socket: Duplex): 'no' | 'answered' | 'unanswered' {
+  const entry = pending.get(socket);
+  if (entry?.latest === undefined || entry.latest.complete) return 'no';
+  return entry.latestResponse?.writableEnded === true ? 'answered' : 'unanswered';
 }
 
 /** Runs `action` once every answer already due on `socket` has been written (at once if none). */

@@ -153,5 +153,3 @@ describe('attacks: host confusion', () => {
     await attack(world, c);
   });
 });
-
-export const count = cases.length;
