@@ -27,6 +27,8 @@ export interface RawOptions {
   readonly timeoutMs?: number;
   /** Pause between pieces; default 0. */
   readonly gapMs?: number;
+  /** Ignore `responses`: collect until the gateway closes (or the timeout). */
+  readonly waitForClose?: boolean;
   /** Written after a 101 arrives (through the tunnel). */
   readonly afterSwitch?: string;
 }
@@ -109,7 +111,7 @@ export function rawExchange(
     };
     const timer = setTimeout(finish, options.timeoutMs ?? 3000);
     const enough = (): boolean => {
-      if (options.responses === undefined) return false;
+      if (options.responses === undefined || options.waitForClose === true) return false;
       const { responses, rest } = parseResponses(received);
       const finals = responses.filter((r) => r.status >= 200 || r.status === 101);
       if (finals.at(-1)?.status === 101) {
