@@ -18,14 +18,14 @@
  * ```ts
  * import http from 'node:http';
  * import { compile } from '@switchyard/core';
- * import { createRequestListener, staticResolver } from '@switchyard/node';
+ * import { createRequestListener, guardServer, staticResolver } from '@switchyard/node';
  *
  * const { table } = compile(objects);
  * const listener = createRequestListener({
  *   source: table,
  *   resolver: staticResolver({ 'payments/payments-bff:8080': 'http://127.0.0.1:9003' }),
  * });
- * http.createServer(listener).on('upgrade', listener.upgrade).listen(8080);
+ * guardServer(http.createServer(listener)).on('upgrade', listener.upgrade).listen(8080);
  * ```
  *
  * @example

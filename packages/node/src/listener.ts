@@ -12,14 +12,9 @@ import { createProxy, isProxyEngine } from './proxy.js';
 import type { ProxyEngine, ProxyOptions } from './proxy.js';
 import { toResolveRequest } from './request.js';
 import type { ArrivalInfo } from './request.js';
-import { isHttp2, sendError } from './respond.js';
+import { sendError } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
-import { admitRequest, upgradeVerdict } from './intake.js';
-import { whenIdle } from './pipeline.js';
 import { writeRawError } from './upgrade.js';
-import { serveAsPlainHttp } from './replay.js';
-
-const noop = (): void => undefined;
 
 export interface RequestListenerOptions extends ProxyOptions, ArrivalInfo {
   /** A route table compiled once, or a source whose table may be swapped at any time. */
@@ -53,14 +48,15 @@ export function toSource(source: RouteSource | RouteTable): RouteSource {
  * ```ts
  * import http from 'node:http';
  * import { compile } from '@switchyard/core';
- * import { createRequestListener, staticResolver } from '@switchyard/node';
+ * import { createRequestListener, guardServer, staticResolver } from '@switchyard/node';
  *
  * const { table } = compile(objects);
  * const listener = createRequestListener({
  *   source: table,
  *   resolver: staticResolver({ 'payments/payments-bff:8080': 'http://127.0.0.1:9003' }),
  * });
- * const server = http.createServer(listener).on('upgrade', listener.upgrade);
+ * // guardServer: coded answers for parser errors, CONNECT and Expect, in pipeline order.
+ * const server = guardServer(http.createServer(listener)).on('upgrade', listener.upgrade);
  * server.listen(8080);
  * ```
  */
@@ -71,13 +67,7 @@ export function createRequestListener(options: RequestListenerOptions): Switchya
   if (!isProxyEngine(proxy)) throw new InvalidOptionError('proxy must come from createProxy()');
   const arrival: ArrivalInfo = { port: options.port, scheme: options.scheme };
   const listener = (req: ProxyRequest, res: ProxyResponse): void => {
-    const refused = admitRequest(req, proxy.intake);
-    if (refused !== undefined) {
-      // What follows on this connection came from a client that just broke the rules: close it.
-      if (!isHttp2(res)) res.shouldKeepAlive = false;
-      sendError(res, refused);
-      return;
-    }
+    if (!proxy.admit(req, res)) return;
     let decision;
     try {
       decision = resolve(source.current(), toResolveRequest(req, arrival));
@@ -89,25 +79,7 @@ export function createRequestListener(options: RequestListenerOptions): Switchya
     proxy.handle(req, res, decision);
   };
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', noop);
-    // Raw writes on this socket wait for the answers to requests pipelined before this one.
-    whenIdle(socket, () => {
-      const verdict = upgradeVerdict(req, proxy.intake);
-      const refused =
-        verdict.kind === 'refuse'
-          ? verdict.error
-          : verdict.kind === 'tunnel'
-            ? admitRequest(req, proxy.intake)
-            : undefined;
-      if (refused !== undefined) {
-        writeRawError(socket, refused);
-        return;
-      }
-      if (verdict.kind === 'plain') {
-        // A protocol off the allow-list, or HTTP/1.0: an ordinary request (decision 17).
-        serveAsPlainHttp(req, socket, head);
-        return;
-      }
+    proxy.admitUpgrade(req, socket, head, () => {
       let decision: Decision;
       try {
         decision = resolve(source.current(), toResolveRequest(req, arrival));

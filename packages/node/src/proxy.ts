@@ -19,7 +19,8 @@ import type { ExchangeOptions } from './forward/exchange.js';
 import { forwardingPolicy } from './forwarding.js';
 import type { ForwardingPolicy, TrustedProxies } from './forwarding.js';
 import { applyModifiers } from './headers.js';
-import { intakePolicy, upgradeVerdict } from './intake.js';
+import { admitRequest, intakePolicy, upgradeVerdict } from './intake.js';
+import { whenIdle } from './pipeline.js';
 import type { IntakeOptions, IntakePolicy } from './intake.js';
 import { serveAsPlainHttp } from './replay.js';
 import { PoolSet } from './forward/pools.js';
@@ -28,7 +29,7 @@ import { backendLabel, routeLabel } from './labels.js';
 import { logAccess } from './logging.js';
 import type { Logger } from './logging.js';
 import type { ProxyMetrics } from './metrics.js';
-import { sendEmpty, sendError } from './respond.js';
+import { isHttp2, sendEmpty, sendError } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
 import { proxyUpgrade, writeRawError } from './upgrade.js';
 
@@ -98,6 +99,18 @@ export interface ProxyEngine {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void;
   /** What request intake enforces (Via pseudonym, upgrade allow-list, target length). */
   readonly intake: IntakePolicy;
+  /**
+   * Request intake (decisions 14, 15, 21, target length): call before resolving. False when the
+   * request was refused and answered (with its code; the connection then closes); an
+   * absolute-form target has been moved into `req.url` and `Host` when it returns true.
+   */
+  admit(req: ProxyRequest, res: ProxyResponse): boolean;
+  /**
+   * Intake for an `upgrade` event, in order behind answers still due on the connection: calls
+   * `proceed` when the upgrade is to be tunnelled (resolve, then `upgrade`); otherwise serves it
+   * as plain HTTP or refuses it itself (decision 17).
+   */
+  admitUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, proceed: () => void): void;
   /** Exchanges in progress (WebSocket tunnels not included). */
   readonly inFlight: number;
   /** Open WebSocket (upgrade) tunnels. */
@@ -218,6 +231,36 @@ class Engine implements EngineContext, ProxyEngine {
     this.finish(answered(req, startedAt, choice.error.status, { ...fields, error: choice.error }));
   }
 
+  admit(req: ProxyRequest, res: ProxyResponse): boolean {
+    const refused = admitRequest(req, this.intake);
+    if (refused === undefined) return true;
+    // What follows on this connection came from a client that just broke the rules: close it.
+    if (!isHttp2(res)) res.shouldKeepAlive = false;
+    const startedAt = performance.now();
+    this.begin();
+    sendError(res, refused);
+    this.finish(answered(req, startedAt, refused.status, { error: refused }));
+    return false;
+  }
+
+  admitUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, proceed: () => void): void {
+    socket.on('error', noop);
+    // Raw writes on this socket wait for the answers to requests pipelined before this one.
+    whenIdle(socket, () => {
+      const verdict = upgradeVerdict(req, this.intake);
+      if (verdict.kind === 'plain') {
+        serveAsPlainHttp(req, socket, head);
+        return;
+      }
+      const refused = verdict.kind === 'refuse' ? verdict.error : admitRequest(req, this.intake);
+      if (refused !== undefined) {
+        writeRawError(socket, refused);
+        return;
+      }
+      proceed();
+    });
+  }
+
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void {
     const verdict = upgradeVerdict(req, this.intake);
     if (verdict.kind === 'refuse') {
@@ -294,6 +337,8 @@ class Engine implements EngineContext, ProxyEngine {
     await this.pools.close(options.force ?? false);
   }
 }
+
+const noop = (): void => undefined;
 
 function positive(value: number | undefined, name: string): number | undefined {
   if (value === undefined || value === 0) return undefined;
