@@ -4,6 +4,7 @@
  * a test sees answers in the order and framing the gateway wrote them.
  */
 import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
 export interface RawResponse {
   readonly status: number;
@@ -29,6 +30,8 @@ export interface RawOptions {
   readonly gapMs?: number;
   /** Ignore `responses`: collect until the gateway closes (or the timeout). */
   readonly waitForClose?: boolean;
+  /** Speak TLS (HTTP/1.1, no ALPN) with this server name. */
+  readonly tls?: string;
   /** Written after a 101 arrives (through the tunnel). */
   readonly afterSwitch?: string;
 }
@@ -96,7 +99,15 @@ export function rawExchange(
 ): Promise<RawOutcome> {
   const list = typeof pieces === 'string' ? [pieces] : pieces;
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket =
+      options.tls === undefined
+        ? connect(port, '127.0.0.1')
+        : connectTls({
+            port,
+            host: '127.0.0.1',
+            servername: options.tls,
+            rejectUnauthorized: false,
+          });
     let received = '';
     let closed = false;
     let switched = false;
@@ -134,7 +145,7 @@ export function rawExchange(
       closed = true;
       finish();
     });
-    socket.on('connect', () => {
+    socket.on(options.tls === undefined ? 'connect' : 'secureConnect', () => {
       void (async () => {
         for (const piece of list) {
           if (socket.destroyed) return;

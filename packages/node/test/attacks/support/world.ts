@@ -13,7 +13,14 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { resolve } from '@switchyard/core';
 import type { HeaderModifier } from '@switchyard/core';
-import { createProxy, guardServer, staticResolver, toResolveRequest } from '../../../src/index.js';
+import { selfSignedCertificate } from '@switchyard/test-kit';
+import {
+  certificatesFromSecrets,
+  createProxy,
+  guardServer,
+  staticResolver,
+  toResolveRequest,
+} from '../../../src/index.js';
 import type { ProxyEngine } from '../../../src/index.js';
 import { objectsFor, startGateway, tableFor, NS } from '../../support/fixtures.js';
 import type { RunningGateway } from '../../support/fixtures.js';
@@ -45,6 +52,8 @@ export interface World {
   readonly echo: RawBackend;
   readonly admin: RawBackend;
   readonly gatewayPort: number;
+  /** The HTTPS listener (port 443 of the Gateway; certificate for *.example.com). */
+  readonly tlsPort: number;
   readonly forgingPort: number;
   clear(): void;
   close(): Promise<void>;
@@ -63,6 +72,18 @@ function adminRoute(): unknown {
   };
 }
 
+const material = selfSignedCertificate(['*.example.com', 'api.example.com']);
+const secret = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { namespace: NS, name: 'tls' },
+  type: 'kubernetes.io/tls',
+  data: {
+    'tls.crt': Buffer.from(material.cert).toString('base64'),
+    'tls.key': Buffer.from(material.key).toString('base64'),
+  },
+};
+
 export async function startWorld(): Promise<World> {
   const echo = await startRawBackend('echo');
   const admin = await startRawBackend('admin');
@@ -72,7 +93,19 @@ export async function startWorld(): Promise<World> {
         { path: '/echo', service: 'echo' },
         { path: '/ws', service: 'echo' },
       ],
-      { services: ['echo', 'admin'], extraObjects: [adminRoute()] },
+      {
+        services: ['echo', 'admin'],
+        listeners: [
+          { name: 'http', port: 80, protocol: 'HTTP' },
+          {
+            name: 'https',
+            port: 443,
+            protocol: 'HTTPS',
+            tls: { certificateRefs: [{ name: 'tls' }] },
+          },
+        ],
+        extraObjects: [adminRoute(), secret],
+      },
     ),
   );
   const resolver = staticResolver({
@@ -81,6 +114,7 @@ export async function startWorld(): Promise<World> {
   });
   const gw: RunningGateway = await startGateway({
     source: table,
+    certificates: certificatesFromSecrets([secret]),
     resolver,
     via: PSEUDONYM,
     maxRequestTargetLength: MAX_TARGET,
@@ -108,6 +142,7 @@ export async function startWorld(): Promise<World> {
     echo,
     admin,
     gatewayPort: Number(new URL(gw.url()).port),
+    tlsPort: gw.gateway.addressFor(443)!.port,
     forgingPort: (forging.address() as AddressInfo).port,
     clear: () => {
       echo.clear();
@@ -137,19 +172,20 @@ export interface AttackCase {
   readonly options?: RawOptions;
   /** Send to the server with forging modifiers instead of the gateway. */
   readonly forging?: boolean;
+  /** Send over TLS to the HTTPS listener (HTTP/1.1 on the HTTP/2-capable TLS server). */
+  readonly tls?: boolean;
 }
 
 /** Runs one case against `world` and asserts answers, codes and backend receipts. */
 export async function attack(world: World, c: AttackCase): Promise<RawOutcome> {
   world.clear();
-  const outcome = await rawExchange(
-    c.forging === true ? world.forgingPort : world.gatewayPort,
-    c.send,
-    {
-      ...(c.statuses.length === 0 ? {} : { responses: c.statuses.length }),
-      ...c.options,
-    },
-  );
+  const port =
+    c.forging === true ? world.forgingPort : c.tls === true ? world.tlsPort : world.gatewayPort;
+  const outcome = await rawExchange(port, c.send, {
+    ...(c.statuses.length === 0 ? {} : { responses: c.statuses.length }),
+    ...(c.tls === true ? { tls: 'api.example.com' } : {}),
+    ...c.options,
+  });
   const finals = outcome.responses.filter((r) => r.status >= 200 || r.status === 101);
   expect(
     finals.map((r) => r.status),
