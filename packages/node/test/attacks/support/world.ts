@@ -10,10 +10,21 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
 import { resolve } from '@switchyard/core';
 import type { HeaderModifier } from '@switchyard/core';
-import { selfSignedCertificate } from '@switchyard/test-kit';
+import {
+  onlyRequest,
+  rawGet,
+  runAttack,
+  selfSignedCertificate,
+  startRawBackend,
+} from '@switchyard/test-kit';
+import type {
+  AttackCase as KitAttackCase,
+  AttackWorld,
+  RawBackend,
+  RawOutcome,
+} from '@switchyard/test-kit';
 import {
   certificatesFromSecrets,
   createProxy,
@@ -24,10 +35,6 @@ import {
 import type { ProxyEngine } from '../../../src/index.js';
 import { objectsFor, startGateway, tableFor, NS } from '../../support/fixtures.js';
 import type { RunningGateway } from '../../support/fixtures.js';
-import { rawExchange } from './raw-client.js';
-import type { RawOptions, RawOutcome } from './raw-client.js';
-import { startRawBackend } from './raw-backend.js';
-import type { RawBackend } from './raw-backend.js';
 
 export const PSEUDONYM = 'sy-attack';
 export const MAX_TARGET = 2048;
@@ -48,7 +55,7 @@ export const FORGING: HeaderModifier = {
   remove: ['x-backend-gone'],
 };
 
-export interface World {
+export interface World extends AttackWorld {
   readonly echo: RawBackend;
   readonly admin: RawBackend;
   readonly gatewayPort: number;
@@ -141,6 +148,7 @@ export async function startWorld(): Promise<World> {
   return {
     echo,
     admin,
+    backends: [echo, admin],
     gatewayPort: Number(new URL(gw.url()).port),
     tlsPort: gw.gateway.addressFor(443)!.port,
     forgingPort: (forging.address() as AddressInfo).port,
@@ -158,60 +166,14 @@ export async function startWorld(): Promise<World> {
   };
 }
 
-/** One attack: bytes in, answers and backend receipts out. */
-export interface AttackCase {
-  readonly name: string;
-  /** The bytes (or pieces) the client writes. */
-  readonly send: string | readonly (string | Buffer)[];
-  /** Statuses of the final answers, in order; `[]` with `closed` for a cut connection. */
-  readonly statuses: readonly number[];
-  /** `x-switchyard-error` of each answer in order (`null` for a backend's answer). */
-  readonly codes: readonly (string | null)[];
-  /** What the backends must have received: nothing at all, or a check of their records. */
-  readonly backend: 'nothing' | ((world: World, outcome: RawOutcome) => void);
-  readonly options?: RawOptions;
-  /** Send to the server with forging modifiers instead of the gateway. */
-  readonly forging?: boolean;
-  /** Send over TLS to the HTTPS listener (HTTP/1.1 on the HTTP/2-capable TLS server). */
-  readonly tls?: boolean;
-}
+/** One attack against this world. */
+export type AttackCase = KitAttackCase<World>;
 
 /** Runs one case against `world` and asserts answers, codes and backend receipts. */
-export async function attack(world: World, c: AttackCase): Promise<RawOutcome> {
-  world.clear();
+export function attack(world: World, c: AttackCase): Promise<RawOutcome> {
   const port =
     c.forging === true ? world.forgingPort : c.tls === true ? world.tlsPort : world.gatewayPort;
-  const outcome = await rawExchange(port, c.send, {
-    ...(c.statuses.length === 0 ? {} : { responses: c.statuses.length }),
-    ...(c.tls === true ? { tls: 'api.example.com' } : {}),
-    ...c.options,
-  });
-  const finals = outcome.responses.filter((r) => r.status >= 200 || r.status === 101);
-  expect(
-    finals.map((r) => r.status),
-    'statuses in order',
-  ).toEqual(c.statuses);
-  expect(
-    finals.map((r) => r.headers['x-switchyard-error']?.[0] ?? null),
-    'x-switchyard-error codes in order',
-  ).toEqual(c.codes);
-  if (c.backend === 'nothing') {
-    expect(world.echo.requests, 'echo received nothing').toEqual([]);
-    expect(world.admin.requests, 'admin received nothing').toEqual([]);
-    expect(world.echo.bytes() + world.admin.bytes(), 'no byte reached a backend').toBe('');
-  } else {
-    c.backend(world, outcome);
-  }
-  return outcome;
+  return runAttack(world, c, port, c.tls === true ? { tls: 'api.example.com' } : {});
 }
 
-/** `GET <target>` with the given extra header lines (CRLF added), as one request. */
-export function get(target: string, ...headers: string[]): string {
-  return `GET ${target} HTTP/1.1\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`;
-}
-
-/** The only request a backend received (asserting there is exactly one). */
-export function only(backend: RawBackend): RawBackend['requests'][number] {
-  expect(backend.requests, `${backend.name} received one request`).toHaveLength(1);
-  return backend.requests[0]!;
-}
+export { rawGet as get, onlyRequest as only };

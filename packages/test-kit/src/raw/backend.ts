@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-export interface Received {
+export interface RawReceived {
   readonly method: string;
   readonly url: string;
   readonly headers: readonly (readonly [string, string])[];
@@ -24,11 +24,11 @@ export interface Received {
 export interface RawBackend {
   readonly name: string;
   readonly origin: string;
-  readonly requests: Received[];
+  readonly requests: RawReceived[];
   /** Every byte any connection sent since the last `clear()` (latin1). */
   readonly bytes: () => string;
   /** The first value of a header in a received request (case-insensitive). */
-  header(request: Received, name: string): string | undefined;
+  header(request: RawReceived, name: string): string | undefined;
   clear(): void;
   close(): Promise<void>;
 }
@@ -39,7 +39,7 @@ function pairsOf(raw: readonly string[]): [string, string][] {
   return out;
 }
 
-function record(req: IncomingMessage, upgrade: boolean): Received {
+function record(req: IncomingMessage, upgrade: boolean): RawReceived {
   return {
     method: req.method ?? '',
     url: req.url ?? '',
@@ -51,7 +51,7 @@ function record(req: IncomingMessage, upgrade: boolean): Received {
 }
 
 export async function startRawBackend(name: string): Promise<RawBackend> {
-  const requests: Received[] = [];
+  const requests: RawReceived[] = [];
   let bytes = '';
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
