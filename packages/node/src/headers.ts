@@ -182,7 +182,9 @@ export function upstreamHeaders(
   if (input.host !== undefined) out.push('host', input.host);
   if (input.forwarding !== undefined) pushForwarding(out, received, input);
   if (input.via !== undefined) {
-    const hop = `${input.httpVersion ?? '1.1'} ${input.via}`;
+    // RFC 9110 7.6.3: the received protocol's version; HTTP/2 is `2`, not Node's `2.0`.
+    const version = input.httpVersion === '2.0' ? '2' : (input.httpVersion ?? '1.1');
+    const hop = `${version} ${input.via}`;
     out.push('via', via === undefined ? hop : `${via}, ${hop}`);
   }
   if (idHeader !== undefined) {

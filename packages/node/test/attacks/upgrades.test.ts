@@ -165,3 +165,17 @@ describe('attacks: upgrades', () => {
     await attack(world, c);
   });
 });
+
+describe('attacks: upgrades on a port that also speaks h2c with prior knowledge', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld({ cleartextHttp2: true });
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+  const subset = cases.filter((c) => /h2c|websocket is tunnelled|unknown token/.test(c.name));
+  it.each(subset.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    await attack(world, c);
+  });
+});

@@ -91,7 +91,8 @@ const secret = {
   },
 };
 
-export async function startWorld(): Promise<World> {
+/** `cleartextHttp2`: serve h2c with prior knowledge next to HTTP/1.1 on the HTTP port. */
+export async function startWorld(options: { cleartextHttp2?: boolean } = {}): Promise<World> {
   const echo = await startRawBackend('echo');
   const admin = await startRawBackend('admin');
   const table = tableFor(
@@ -122,6 +123,7 @@ export async function startWorld(): Promise<World> {
   const gw: RunningGateway = await startGateway({
     source: table,
     certificates: certificatesFromSecrets([secret]),
+    ...(options.cleartextHttp2 === true ? { http2: { cleartext: true } } : {}),
     resolver,
     via: PSEUDONYM,
     maxRequestTargetLength: MAX_TARGET,
