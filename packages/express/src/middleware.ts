@@ -135,9 +135,14 @@ export function switchyard(options: SwitchyardExpressOptions): SwitchyardMiddlew
   };
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const target = req.url;
+    // Intake (Host, absolute form, Via loop, target length) before anything is decided.
+    if (!proxy.admit(req, res)) return;
     let decision: Decision;
     try {
-      decision = decide(req, req.originalUrl);
+      // An absolute-form target has just become origin form in `req.url`; Express's
+      // `originalUrl` still holds the absolute form.
+      decision = decide(req, req.url === target ? req.originalUrl : req.url);
     } catch (error) {
       next(error);
       return;
@@ -185,19 +190,21 @@ export function switchyard(options: SwitchyardExpressOptions): SwitchyardMiddlew
   };
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, next?: () => void): void => {
-    let decision: Decision;
-    try {
-      decision = decide(req, undefined);
-    } catch {
-      socket.destroy();
-      return;
-    }
-    (req as Request).switchyard = decision;
-    if (next !== undefined && passOn && isUnrouted(decision)) {
-      next();
-      return;
-    }
-    proxy.upgrade(req, socket, head, decision);
+    proxy.admitUpgrade(req, socket, head, () => {
+      let decision: Decision;
+      try {
+        decision = decide(req, undefined);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      (req as Request).switchyard = decision;
+      if (next !== undefined && passOn && isUnrouted(decision)) {
+        next();
+        return;
+      }
+      proxy.upgrade(req, socket, head, decision);
+    });
   };
 
   return Object.assign(middleware, {

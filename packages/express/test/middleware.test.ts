@@ -266,7 +266,7 @@ describe.each(flavours)('$name: options', (flavour) => {
     });
     expect(answer.status).toBe(200);
     expect(sy.source.current().listeners.map((l) => l.protocol)).toEqual(['HTTP', 'HTTPS']);
-    expect(banking.received.at(-1)!.headers['x-forwarded-proto']).toBe('https, https');
+    expect(banking.received.at(-1)!.headers['x-forwarded-proto']).toBe('https'); // decision 16: replaced, not appended to
     const plain = await serve((plainApp, plainSy) => plainApp.use(plainSy));
     await send(plain, '/banking/cards');
     expect(banking.received.at(-1)!.headers['x-forwarded-proto']).toBe('http');

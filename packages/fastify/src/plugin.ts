@@ -129,6 +129,12 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
   fastify.addHook(
     'onRequest',
     (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction) => {
+      // Intake (Host, absolute form, Via loop, target length) before anything is decided.
+      if (!proxy.admit(request.raw, reply.raw)) {
+        reply.hijack();
+        next();
+        return;
+      }
       let decision: Decision;
       try {
         decision = decide(request.raw);
@@ -192,7 +198,17 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
       }
       // Other upgrade listeners (@fastify/websocket...) answer what Switchyard does not route.
       if (passOn && isUnrouted(decision) && server.listenerCount('upgrade') > 1) return;
-      proxy.upgrade(req, socket, head, decision);
+      proxy.admitUpgrade(req, socket, head, () => {
+        // Decided again: intake may have moved an absolute-form authority into Host.
+        let admitted: Decision;
+        try {
+          admitted = decide(req);
+        } catch {
+          socket.destroy();
+          return;
+        }
+        proxy.upgrade(req, socket, head, admitted);
+      });
     };
     server.on('upgrade', upgrade);
   }

@@ -5,6 +5,8 @@
  * at request time the core's `respond` decisions (400, 404, 421, 500).
  */
 
+import type { IntakeErrorCode } from './intake-errors.js';
+
 /** Every error code the proxy uses; the `x-switchyard-error` response header carries one. */
 export type SwitchyardErrorCode =
   | 'SWY_BAD_REQUEST'
@@ -23,7 +25,8 @@ export type SwitchyardErrorCode =
   | 'SWY_CLIENT_ABORTED'
   | 'SWY_CERTIFICATE_NOT_FOUND'
   | 'SWY_CERTIFICATE_INVALID'
-  | 'SWY_INVALID_OPTION';
+  | 'SWY_INVALID_OPTION'
+  | IntakeErrorCode;
 
 /** Base class: `code` is stable across releases, `status` is what the client is answered. */
 export class SwitchyardError extends Error {
@@ -182,13 +185,13 @@ export function errorForStatus(status: number, reason: string): SwitchyardError 
       return new BadRequestError(reason);
     case 404:
       return new NoRouteError(reason);
-    case 421:
-      return new MisdirectedRequestError(reason);
-    // Rule 26: input refused by the core before any regex runs.
     case 414:
+      // The class lives in intake-errors.ts, which imports this module: build it by code here.
       return new SwitchyardError(reason, 'SWY_URI_TOO_LONG', 414);
     case 431:
       return new HeadersTooLargeError(reason);
+    case 421:
+      return new MisdirectedRequestError(reason);
     case 503:
       return new NoEndpointsError(reason);
     case 500:

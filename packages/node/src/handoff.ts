@@ -12,8 +12,9 @@ import type {
   OutgoingHttpHeaders,
   ServerResponse,
 } from 'node:http';
-import { applyHeaderModifier, corsResponseHeaders } from '@switchyard/core';
+import { corsResponseHeaders } from '@switchyard/core';
 import type { Decision, DecisionBackend, ForwardDecision, HeaderModifier } from '@switchyard/core';
+import { applyGuardedModifier } from './headers.js';
 
 type HeaderRecord = Record<string, string | string[] | undefined>;
 
@@ -84,8 +85,8 @@ function requestHeaders(
 ): IncomingHttpHeaders {
   if (host === undefined && rule === undefined && backend === undefined) return headers;
   let record: HeaderRecord = host === undefined ? { ...headers } : { ...headers, host };
-  if (rule !== undefined) record = applyHeaderModifier(record, rule);
-  if (backend !== undefined) record = applyHeaderModifier(record, backend);
+  if (rule !== undefined) record = applyGuardedModifier(record, rule);
+  if (backend !== undefined) record = applyGuardedModifier(record, backend);
   // Node's request headers have lower-case names; modifiers keep the author's spelling.
   const lower: IncomingHttpHeaders = {};
   for (const name of Object.keys(record)) {
@@ -133,7 +134,7 @@ function modifyingWriteHead(
     }
     const before = res.getHeaders() as HeaderRecord;
     let after: HeaderRecord = stringValues(before);
-    for (const modifier of modifiers) after = applyHeaderModifier(after, modifier);
+    for (const modifier of modifiers) after = applyGuardedModifier(after, modifier);
     for (const name of Object.keys(before)) res.removeHeader(name);
     for (const name of Object.keys(after)) {
       const value = after[name];

@@ -18,14 +18,14 @@
  * ```ts
  * import http from 'node:http';
  * import { compile } from '@switchyard/core';
- * import { createRequestListener, staticResolver } from '@switchyard/node';
+ * import { createRequestListener, guardServer, staticResolver } from '@switchyard/node';
  *
  * const { table } = compile(objects);
  * const listener = createRequestListener({
  *   source: table,
  *   resolver: staticResolver({ 'payments/payments-bff:8080': 'http://127.0.0.1:9003' }),
  * });
- * http.createServer(listener).on('upgrade', listener.upgrade).listen(8080);
+ * guardServer(http.createServer(listener)).on('upgrade', listener.upgrade).listen(8080);
  * ```
  *
  * @example
@@ -66,5 +66,11 @@ export type { PoolOptions } from './forward/pools.js';
 export { ERROR_HEADER } from './respond.js';
 export type { ProxyRequest, ProxyResponse } from './respond.js';
 export * from './errors.js';
+export * from './intake-errors.js';
+export { guardServer, handleCheckExpectation, handleConnect } from './guard.js';
+export { admitRequest } from './intake.js';
+export type { IntakeOptions, IntakePolicy } from './intake.js';
+export type { TrustedProxies } from './forwarding.js';
+export { isProtectedHeaderName } from './headers.js';
 export { handOff, isUnrouted } from './handoff.js';
 export type { Restore } from './handoff.js';

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolve, staticSource } from '@switchyard/core';
-import type { RouteSource, RouteTable } from '@switchyard/core';
+import type { Decision, RouteSource, RouteTable } from '@switchyard/core';
 import { InvalidConfigurationError, InvalidOptionError } from './errors.js';
 import { createProxy, isProxyEngine } from './proxy.js';
 import type { ProxyEngine, ProxyOptions } from './proxy.js';
@@ -14,7 +14,7 @@ import { toResolveRequest } from './request.js';
 import type { ArrivalInfo } from './request.js';
 import { sendError } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
-import { writeRawResponse } from './upgrade.js';
+import { writeRawError } from './upgrade.js';
 
 export interface RequestListenerOptions extends ProxyOptions, ArrivalInfo {
   /** A route table compiled once, or a source whose table may be swapped at any time. */
@@ -48,14 +48,15 @@ export function toSource(source: RouteSource | RouteTable): RouteSource {
  * ```ts
  * import http from 'node:http';
  * import { compile } from '@switchyard/core';
- * import { createRequestListener, staticResolver } from '@switchyard/node';
+ * import { createRequestListener, guardServer, staticResolver } from '@switchyard/node';
  *
  * const { table } = compile(objects);
  * const listener = createRequestListener({
  *   source: table,
  *   resolver: staticResolver({ 'payments/payments-bff:8080': 'http://127.0.0.1:9003' }),
  * });
- * const server = http.createServer(listener).on('upgrade', listener.upgrade);
+ * // guardServer: coded answers for parser errors, CONNECT and Expect, in pipeline order.
+ * const server = guardServer(http.createServer(listener)).on('upgrade', listener.upgrade);
  * server.listen(8080);
  * ```
  */
@@ -66,6 +67,7 @@ export function createRequestListener(options: RequestListenerOptions): Switchya
   if (!isProxyEngine(proxy)) throw new InvalidOptionError('proxy must come from createProxy()');
   const arrival: ArrivalInfo = { port: options.port, scheme: options.scheme };
   const listener = (req: ProxyRequest, res: ProxyResponse): void => {
+    if (!proxy.admit(req, res)) return;
     let decision;
     try {
       decision = resolve(source.current(), toResolveRequest(req, arrival));
@@ -77,14 +79,16 @@ export function createRequestListener(options: RequestListenerOptions): Switchya
     proxy.handle(req, res, decision);
   };
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    let decision;
-    try {
-      decision = resolve(source.current(), toResolveRequest(req, arrival));
-    } catch {
-      writeRawResponse(socket, 500, [], 'internal error\n');
-      return;
-    }
-    proxy.upgrade(req, socket, head, decision);
+    proxy.admitUpgrade(req, socket, head, () => {
+      let decision: Decision;
+      try {
+        decision = resolve(source.current(), toResolveRequest(req, arrival));
+      } catch {
+        writeRawError(socket, new InvalidConfigurationError('internal error'));
+        return;
+      }
+      proxy.upgrade(req, socket, head, decision);
+    });
   };
   return Object.assign(listener, {
     upgrade,

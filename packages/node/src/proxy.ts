@@ -16,20 +16,26 @@ import { answered } from './forward/context.js';
 import type { EngineContext, FinishedExchange } from './forward/context.js';
 import { Exchange } from './forward/exchange.js';
 import type { ExchangeOptions } from './forward/exchange.js';
-import { applyModifiers } from './filters/headers.js';
+import { forwardingPolicy } from './forwarding.js';
+import type { ForwardingPolicy, TrustedProxies } from './forwarding.js';
+import { applyModifiers } from './headers.js';
+import { admitRequest, intakePolicy, upgradeVerdict } from './intake.js';
+import { whenIdle } from './pipeline.js';
+import type { IntakeOptions, IntakePolicy } from './intake.js';
+import { serveAsPlainHttp } from './replay.js';
 import { PoolSet } from './forward/pools.js';
 import type { PoolOptions } from './forward/pools.js';
 import { backendLabel, routeLabel } from './labels.js';
 import { logAccess } from './logging.js';
 import type { Logger } from './logging.js';
 import type { ProxyMetrics } from './metrics.js';
-import { sendEmpty, sendError } from './respond.js';
+import { isHttp2, sendEmpty, sendError } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
-import { proxyUpgrade } from './upgrade.js';
+import { proxyUpgrade, writeRawError } from './upgrade.js';
 
 export type { ExchangeOptions } from './forward/exchange.js';
 
-export interface ProxyOptions {
+export interface ProxyOptions extends IntakeOptions {
   /** Where backends are; default: kgateway static Backends directly, Services by cluster DNS. */
   readonly resolver?: BackendResolver;
   /** Connection pool settings (per backend origin). */
@@ -44,8 +50,14 @@ export interface ProxyOptions {
   readonly requestIdHeader?: string | false;
   /** Generates request ids; default `crypto.randomUUID`. */
   readonly generateRequestId?: () => string;
-  /** Append `X-Forwarded-For/-Proto/-Host`; default true. */
+  /**
+   * Write forwarding headers (decision 16); default true. The gateway is the edge: the client's
+   * `X-Forwarded-Proto/-Host/-Port` are replaced by what the gateway saw, `X-Forwarded-For` is
+   * appended to, `Forwarded` is replaced by the gateway's own element.
+   */
   readonly forwardedHeaders?: boolean;
+  /** Peers whose forwarding headers are kept and extended instead of replaced; default none. */
+  readonly trustedProxies?: TrustedProxies;
   /** Timeouts for routes that set none (milliseconds; absent = none). */
   readonly timeouts?: { readonly requestMs?: number; readonly backendRequestMs?: number };
   /**
@@ -80,8 +92,25 @@ export interface ProxyEngine {
     decision: ForwardDecision,
     options?: ExchangeOptions,
   ): void;
-  /** Carries an HTTP/1.1 `upgrade` event (WebSocket) as `decision` says. */
+  /**
+   * Carries an HTTP/1.1 `upgrade` event (WebSocket) as `decision` says. Only protocols on the
+   * `upgrades` allow-list are tunnelled (decision 17); any other upgrade is served as plain HTTP.
+   */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void;
+  /** What request intake enforces (Via pseudonym, upgrade allow-list, target length). */
+  readonly intake: IntakePolicy;
+  /**
+   * Request intake (decisions 14, 15, 21, target length): call before resolving. False when the
+   * request was refused and answered (with its code; the connection then closes); an
+   * absolute-form target has been moved into `req.url` and `Host` when it returns true.
+   */
+  admit(req: ProxyRequest, res: ProxyResponse): boolean;
+  /**
+   * Intake for an `upgrade` event, in order behind answers still due on the connection: calls
+   * `proceed` when the upgrade is to be tunnelled (resolve, then `upgrade`); otherwise serves it
+   * as plain HTTP or refuses it itself (decision 17).
+   */
+  admitUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, proceed: () => void): void;
   /** Exchanges in progress (WebSocket tunnels not included). */
   readonly inFlight: number;
   /** Open WebSocket (upgrade) tunnels. */
@@ -100,7 +129,9 @@ class Engine implements EngineContext, ProxyEngine {
   readonly random: () => number;
   readonly requestIdHeader: string | undefined;
   readonly generateId: () => string;
-  readonly forwarded: boolean;
+  readonly forwarding: ForwardingPolicy | undefined;
+  readonly via: string;
+  readonly intake: IntakePolicy;
   readonly requestTimeoutMs: number | undefined;
   readonly backendTimeoutMs: number | undefined;
   readonly retryBufferBytes: number;
@@ -119,7 +150,10 @@ class Engine implements EngineContext, ProxyEngine {
     const idHeader = options.requestIdHeader ?? 'x-request-id';
     this.requestIdHeader = idHeader === false ? undefined : idHeader.toLowerCase();
     this.generateId = options.generateRequestId ?? randomUUID;
-    this.forwarded = options.forwardedHeaders ?? true;
+    this.forwarding =
+      options.forwardedHeaders === false ? undefined : forwardingPolicy(options.trustedProxies);
+    this.intake = intakePolicy(options);
+    this.via = this.intake.via;
     this.requestTimeoutMs = positive(options.timeouts?.requestMs, 'timeouts.requestMs');
     this.backendTimeoutMs = positive(
       options.timeouts?.backendRequestMs,
@@ -197,7 +231,47 @@ class Engine implements EngineContext, ProxyEngine {
     this.finish(answered(req, startedAt, choice.error.status, { ...fields, error: choice.error }));
   }
 
+  admit(req: ProxyRequest, res: ProxyResponse): boolean {
+    const refused = admitRequest(req, this.intake);
+    if (refused === undefined) return true;
+    // What follows on this connection came from a client that just broke the rules: close it.
+    if (!isHttp2(res)) res.shouldKeepAlive = false;
+    const startedAt = performance.now();
+    this.begin();
+    sendError(res, refused);
+    this.finish(answered(req, startedAt, refused.status, { error: refused }));
+    return false;
+  }
+
+  admitUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, proceed: () => void): void {
+    socket.on('error', noop);
+    // Raw writes on this socket wait for the answers to requests pipelined before this one.
+    whenIdle(socket, () => {
+      const verdict = upgradeVerdict(req, this.intake);
+      if (verdict.kind === 'plain') {
+        serveAsPlainHttp(req, socket, head);
+        return;
+      }
+      const refused = verdict.kind === 'refuse' ? verdict.error : admitRequest(req, this.intake);
+      if (refused !== undefined) {
+        writeRawError(socket, refused);
+        return;
+      }
+      proceed();
+    });
+  }
+
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void {
+    const verdict = upgradeVerdict(req, this.intake);
+    if (verdict.kind === 'refuse') {
+      writeRawError(socket, verdict.error);
+      return;
+    }
+    if (verdict.kind === 'plain') {
+      serveAsPlainHttp(req, socket, head);
+      return;
+    }
+    req.headers.upgrade = verdict.protocol;
     proxyUpgrade(this, this.openTunnels, req, socket, head, decision, performance.now());
   }
 
@@ -263,6 +337,8 @@ class Engine implements EngineContext, ProxyEngine {
     await this.pools.close(options.force ?? false);
   }
 }
+
+const noop = (): void => undefined;
 
 function positive(value: number | undefined, name: string): number | undefined {
   if (value === undefined || value === 0) return undefined;

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { SwitchyardError } from './errors.js';
-import { flatToObject } from './forward/headers.js';
+import { flatToObject } from './headers.js';
 
 /** A request as Node's HTTP/1.1 server or HTTP/2 compatibility API delivers it. */
 export type ProxyRequest = IncomingMessage | Http2ServerRequest;

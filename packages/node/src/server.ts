@@ -16,14 +16,13 @@ import type { Http2SecureServer, Http2Session } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { BadRequestError, HeadersTooLargeError } from './errors.js';
-import type { SwitchyardError } from './errors.js';
+import { guardServer } from './guard.js';
 import { sniffingServer } from './h2c.js';
-import { ERROR_HEADER } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
 import { CertificateSelector } from './tls.js';
 import type { TlsCertificate } from './tls.js';
-import { writeRawResponse } from './upgrade.js';
+
+export { handleClientError } from './guard.js';
 
 /** Node server settings for the traffic ports. */
 export interface ServerTuning {
@@ -31,32 +30,15 @@ export interface ServerTuning {
   readonly maxHeaderSize?: number;
   readonly keepAliveTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Slow clients: a header block not complete after this long answers 408 (Node default 60 s). */
   readonly headersTimeoutMs?: number;
+  /** How often Node checks `headersTimeoutMs` and `requestTimeoutMs` (Node default 30 s). */
+  readonly connectionsCheckingIntervalMs?: number;
 }
 
 export interface PortServerOptions {
   readonly server?: ServerTuning;
   readonly http2?: { readonly tls?: boolean; readonly cleartext?: boolean };
-}
-
-/** Answers a malformed request or an oversized header block with a short body, or hangs up. */
-export function handleClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (socket.destroyed || !socket.writable || error.code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  let failure: SwitchyardError | undefined;
-  if (error.code === 'HPE_HEADER_OVERFLOW') failure = new HeadersTooLargeError();
-  else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    writeRawResponse(socket, 408, [], 'request timeout\n');
-    return;
-  } else failure = new BadRequestError('bad request');
-  writeRawResponse(
-    socket,
-    failure.status,
-    ['content-type', 'text/plain; charset=utf-8', ERROR_HEADER, failure.code],
-    `${failure.message}\n`,
-  );
 }
 
 /** `server.listen`, resolved with the address or rejected with the bind error (EADDRINUSE...). */
@@ -108,6 +90,9 @@ export class PortServer {
         : { keepAliveTimeout: tuning.keepAliveTimeoutMs }),
       ...(tuning.requestTimeoutMs === undefined ? {} : { requestTimeout: tuning.requestTimeoutMs }),
       ...(tuning.headersTimeoutMs === undefined ? {} : { headersTimeout: tuning.headersTimeoutMs }),
+      ...(tuning.connectionsCheckingIntervalMs === undefined
+        ? {}
+        : { connectionsCheckingInterval: tuning.connectionsCheckingIntervalMs }),
     };
     const trackSession = (session: Http2Session): void => {
       this.sessions.add(session);
@@ -119,7 +104,7 @@ export class PortServer {
         httpOptions,
         handler as (req: IncomingMessage, res: ServerResponse) => void,
       );
-      http1.on('upgrade', upgrade).on('clientError', handleClientError);
+      guardServer(http1).on('upgrade', upgrade);
       this.http1 = http1;
       if (options.http2?.cleartext === true) {
         const http2 = createHttp2Server({}, handler);
@@ -140,14 +125,14 @@ export class PortServer {
         secure.on('session', trackSession);
         secure.on('upgrade', upgrade);
         // HTTP/1.1 connections of an `allowHTTP1` server report parse errors like http.Server.
-        (secure as unknown as NodeJS.EventEmitter).on('clientError', handleClientError);
+        guardServer(secure as unknown as HttpServer);
         this.outer = secure;
       } else {
         const https = createHttpsServer(
           { ...tls, ...httpOptions },
           handler as (req: IncomingMessage, res: ServerResponse) => void,
         );
-        https.on('upgrade', upgrade).on('clientError', handleClientError);
+        guardServer(https).on('upgrade', upgrade);
         this.outer = https;
       }
     }

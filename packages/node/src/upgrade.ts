@@ -15,8 +15,7 @@ import { chooseBackend } from './forward/choose.js';
 import { answered } from './forward/context.js';
 import type { EngineContext } from './forward/context.js';
 import { classifyFailure, failureError } from './forward/failure.js';
-import { applyModifiers } from './filters/headers.js';
-import { downstreamHeaders, upstreamHeaders } from './forward/headers.js';
+import { applyModifiers, downstreamHeaders, upstreamHeaders } from './headers.js';
 import { ERROR_HEADER, remoteAddressOf } from './respond.js';
 
 /** Writes a complete HTTP/1.1 answer on a raw socket and closes it. */
@@ -38,7 +37,8 @@ export function writeRawResponse(
   socket.end(Buffer.concat([Buffer.from(head, 'latin1'), payload]));
 }
 
-function writeRawError(socket: Duplex, error: SwitchyardError): void {
+/** A gateway error on a raw socket (status, code header, one-line body), then close. */
+export function writeRawError(socket: Duplex, error: SwitchyardError): void {
   writeRawResponse(
     socket,
     error.status,
@@ -237,7 +237,10 @@ export function proxyUpgrade(
       originalHost,
       remoteAddress: remoteAddressOf(req),
       proto: (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
-      forwarded: ctx.forwarded,
+      port: req.socket.localPort,
+      forwarding: ctx.forwarding,
+      via: ctx.via,
+      httpVersion: req.httpVersion,
       requestIdHeader: ctx.requestIdHeader,
     },
     sink,

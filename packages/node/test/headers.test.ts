@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoBackend } from '@switchyard/test-kit';
 import type { EchoBackend, EchoRecord } from '@switchyard/test-kit';
-import { downstreamHeaders, upstreamHeaders } from '../src/forward/headers.js';
+import { forwardingPolicy } from '../src/forwarding.js';
+import {
+  applyModifiers,
+  downstreamHeaders,
+  guardModifier,
+  upstreamHeaders,
+} from '../src/headers.js';
 import { staticResolver } from '../src/index.js';
 import { objectsFor, startBackend, startGateway, tableFor } from './support/fixtures.js';
 import type { Backend, RunningGateway } from './support/fixtures.js';
@@ -20,7 +26,8 @@ const input = {
   originalHost: 'example.com',
   remoteAddress: '10.0.0.9',
   proto: 'https' as const,
-  forwarded: true,
+  port: 443,
+  forwarding: forwardingPolicy(undefined),
   requestIdHeader: 'x-request-id',
 };
 
@@ -60,12 +67,14 @@ describe('upstreamHeaders', () => {
       ['x-forwarded-for', '10.0.0.9'],
       ['x-forwarded-proto', 'https'],
       ['x-forwarded-host', 'example.com'],
+      ['x-forwarded-port', '443'],
+      ['forwarded', 'for=10.0.0.9;host=example.com;proto=https'],
       ['x-request-id', 'generated'],
     ]);
     expect(sink.requestId).toBe('generated');
   });
 
-  it('appends to X-Forwarded-* and keeps an incoming request id', () => {
+  it("decision 16: appends to X-Forwarded-For, replaces the client's -Proto, keeps a request id", () => {
     const raw = [
       'X-Forwarded-For',
       '1.1.1.1',
@@ -79,7 +88,7 @@ describe('upstreamHeaders', () => {
     const sink = { requestId: undefined as string | undefined };
     const out = pairs(upstreamHeaders(raw, undefined, input, sink, () => 'unused'));
     expect(out).toContainEqual(['x-forwarded-for', '1.1.1.1, 2.2.2.2, 10.0.0.9']);
-    expect(out).toContainEqual(['x-forwarded-proto', 'http, https']);
+    expect(out).toContainEqual(['x-forwarded-proto', 'https']);
     expect(out).toContainEqual(['x-request-id', 'abc']);
     expect(sink.requestId).toBe('abc');
   });
@@ -101,7 +110,7 @@ describe('upstreamHeaders', () => {
       upstreamHeaders(
         raw,
         undefined,
-        { ...input, forwarded: false, requestIdHeader: undefined },
+        { ...input, forwarding: undefined, requestIdHeader: undefined },
         { requestId: undefined },
         () => 'x',
       ),
@@ -204,5 +213,139 @@ describe('headers end to end', () => {
     expect(answer.headers['x-internal']).toBeUndefined();
     expect(answer.headers['proxy-authenticate']).toBeUndefined();
     expect(answer.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+  });
+});
+
+describe('decision 19: modifiers never touch framing, hop-by-hop or gateway headers', () => {
+  const forged = {
+    set: [
+      { name: 'content-length', value: '0' },
+      { name: 'Transfer-Encoding', value: 'chunked' },
+      { name: 'x-switchyard-error', value: 'SWY_FAKE' },
+      { name: 'x-split', value: 'a\r\nx-injected: 1' },
+      { name: 'x-nul', value: 'a\0b' },
+      { name: 'bad name', value: 'x' },
+      { name: 'x-fine', value: 'kept' },
+    ],
+    add: [
+      { name: 'Content-Length', value: '5' },
+      { name: 'connection', value: 'close' },
+      { name: 'proxy-authenticate', value: 'Basic' },
+    ],
+    remove: ['content-length', 'x-switchyard-error', 'upgrade', 'x-gone'],
+  };
+
+  it('guardModifier keeps only the allowed entries (and returns a clean modifier unchanged)', () => {
+    expect(guardModifier(forged)).toEqual({
+      set: [{ name: 'x-fine', value: 'kept' }],
+      add: [],
+      remove: ['x-gone'],
+    });
+    const clean = { set: [{ name: 'x-a', value: '1' }], add: [], remove: [] };
+    expect(guardModifier(clean)).toBe(clean);
+  });
+
+  it('applyModifiers leaves Content-Length and the error header as they were', () => {
+    const out = pairs(
+      applyModifiers(
+        ['content-length', '12', 'x-switchyard-error', 'SWY_NO_ROUTE', 'x-gone', '1'],
+        [forged],
+      ),
+    );
+    expect(out).toEqual([
+      ['content-length', '12'],
+      ['x-switchyard-error', 'SWY_NO_ROUTE'],
+      ['x-fine', 'kept'],
+    ]);
+  });
+
+  it('x-switchyard-* from a client or a backend never crosses the gateway', () => {
+    const up = pairs(
+      upstreamHeaders(
+        ['x-switchyard-error', 'SWY_X', 'x-a', '1'],
+        undefined,
+        input,
+        { requestId: undefined },
+        () => 'id',
+      ),
+    );
+    expect(up.find(([name]) => name.startsWith('x-switchyard'))).toBeUndefined();
+    const down = pairs(
+      downstreamHeaders([Buffer.from('X-Switchyard-Error'), Buffer.from('SWY_X')]),
+    );
+    expect(down).toEqual([]);
+  });
+});
+
+describe('decision 16: forwarding headers at the edge and behind trusted proxies', () => {
+  const spoofed = [
+    'X-Forwarded-For',
+    '6.6.6.6',
+    'X-Forwarded-Proto',
+    'https',
+    'X-Forwarded-Host',
+    'evil.example',
+    'X-Forwarded-Port',
+    '1',
+    'Forwarded',
+    'for=6.6.6.6;host=evil.example',
+  ];
+  const run = (trusted: Parameters<typeof forwardingPolicy>[0], remote: string) =>
+    pairs(
+      upstreamHeaders(
+        spoofed,
+        undefined,
+        {
+          ...input,
+          proto: 'http',
+          port: 80,
+          remoteAddress: remote,
+          forwarding: forwardingPolicy(trusted),
+        },
+        { requestId: undefined },
+        () => 'id',
+      ),
+    );
+
+  it('at the edge, client values are replaced (X-Forwarded-For appended to)', () => {
+    expect(run(undefined, '10.0.0.9')).toEqual(
+      expect.arrayContaining([
+        ['x-forwarded-for', '6.6.6.6, 10.0.0.9'],
+        ['x-forwarded-proto', 'http'],
+        ['x-forwarded-host', 'example.com'],
+        ['x-forwarded-port', '80'],
+        ['forwarded', 'for=10.0.0.9;host=example.com;proto=http'],
+      ]),
+    );
+  });
+
+  it('from a trusted address or CIDR, client values are kept and extended', () => {
+    for (const trusted of [
+      { addresses: ['10.0.0.0/8'] },
+      { addresses: ['10.0.0.9'] },
+      { hops: 1 },
+    ]) {
+      expect(run(trusted, '::ffff:10.0.0.9')).toEqual(
+        expect.arrayContaining([
+          ['x-forwarded-for', '6.6.6.6, 10.0.0.9'.replace('10.0.0.9', '::ffff:10.0.0.9')],
+          ['x-forwarded-proto', 'https'],
+          ['x-forwarded-host', 'evil.example'],
+          ['x-forwarded-port', '1'],
+          ['forwarded', 'for=6.6.6.6;host=evil.example, for=10.0.0.9;host=example.com;proto=http'],
+        ]),
+      );
+    }
+  });
+
+  it('an untrusted peer next to a trusted range is still the edge', () => {
+    expect(run({ addresses: ['10.0.0.0/8'] }, '192.168.1.1')).toContainEqual([
+      'x-forwarded-host',
+      'example.com',
+    ]);
+  });
+
+  it('a bad trusted address is an option error naming the entry', () => {
+    expect(() => forwardingPolicy({ addresses: ['10.0.0.0/99'] })).toThrow(/10\.0\.0\.0\/99/);
+    expect(() => forwardingPolicy({ hops: -1 })).toThrow(/hops/);
   });
 });

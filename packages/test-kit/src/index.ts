@@ -56,3 +56,4 @@ export type { CoreTargetOptions } from './core-target.js';
 export * from './echo/index.js';
 export * from './http-target/index.js';
 export * from './adapter-support/index.js';
+export * from './raw/index.js';

@@ -6,6 +6,7 @@
 import type { RouteRef } from '@switchyard/core';
 import type { BackendResolver, BackendTarget } from '../backends/resolver.js';
 import type { SwitchyardError } from '../errors.js';
+import type { ForwardingPolicy } from '../forwarding.js';
 import type { ProxyRequest } from '../respond.js';
 import type { PoolSet } from './pools.js';
 
@@ -32,7 +33,10 @@ export interface EngineContext {
   /** Lower-case request-id header, undefined for none. */
   readonly requestIdHeader: string | undefined;
   readonly generateId: () => string;
-  readonly forwarded: boolean;
+  /** Decision 16's forwarding headers; undefined writes none. */
+  readonly forwarding: ForwardingPolicy | undefined;
+  /** The gateway's `Via` pseudonym (decision 21). */
+  readonly via: string;
   /** Defaults for routes without `timeouts`. */
   readonly requestTimeoutMs: number | undefined;
   readonly backendTimeoutMs: number | undefined;

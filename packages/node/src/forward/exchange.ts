@@ -23,9 +23,8 @@ import type { EngineContext, FinishedExchange } from './context.js';
 import { Attempt, onAttemptTimeout } from './attempt.js';
 import { failureError } from './failure.js';
 import type { FailureKind } from './failure.js';
-import { applyModifiers } from '../filters/headers.js';
 import { corsHeadersFor } from '../filters/cors.js';
-import { downstreamHeaders, upstreamHeaders } from './headers.js';
+import { applyModifiers, downstreamHeaders, upstreamHeaders } from '../headers.js';
 import { chosenMirrors, sendMirror } from './mirror.js';
 
 /** Per-call options of `forward`. */
@@ -136,7 +135,10 @@ export class Exchange implements FinishedExchange {
         originalHost,
         remoteAddress: remoteAddressOf(req),
         proto: scheme,
-        forwarded: ctx.forwarded,
+        port: (req.socket as { localPort?: number } | undefined)?.localPort,
+        forwarding: ctx.forwarding,
+        via: ctx.via,
+        httpVersion: req.httpVersion,
         requestIdHeader: ctx.requestIdHeader,
       },
       this,

@@ -84,7 +84,8 @@ export interface HttpTargetOptions {
 }
 
 /** The request header carrying each request's probe id, to find it in the echo records. */
-export const PROBE_HEADER = 'x-switchyard-probe';
+// Not `x-switchyard-*`: the gateway drops its reserved prefix from requests (decision 19).
+export const PROBE_HEADER = 'x-test-probe';
 
 /** A weighted split or mirror share can only be measured over the wire. */
 const NEVER: ReadonlySet<Observable> = new Set<Observable>([
