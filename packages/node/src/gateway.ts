@@ -16,6 +16,7 @@ import type { ProxyMetrics } from './metrics.js';
 import { createProxy } from './proxy.js';
 import type { ProxyEngine, ProxyOptions } from './proxy.js';
 import { isHttp2 } from './respond.js';
+import { clampDelay } from './timers.js';
 import { PortServer, listen } from './server.js';
 import type { Handler, ServerTuning, Upgrader } from './server.js';
 import type { CertificateProvider, TlsCertificate } from './tls.js';
@@ -250,7 +251,7 @@ class GatewayImpl implements Gateway {
     const drained = Promise.all([...servers.map((server) => server.drain()), this.proxy.idle()]);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
+      timer = setTimeout(resolve, clampDelay(graceMs));
     });
     await Promise.race([drained, deadline]);
     clearTimeout(timer);

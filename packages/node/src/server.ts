@@ -22,6 +22,7 @@ import { sniffingServer } from './h2c.js';
 import { ERROR_HEADER } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
 import { CertificateSelector } from './tls.js';
+import { clampDelay } from './timers.js';
 import type { TlsCertificate } from './tls.js';
 import { writeRawResponse } from './upgrade.js';
 
@@ -105,9 +106,13 @@ export class PortServer {
       ...(tuning.maxHeaderSize === undefined ? {} : { maxHeaderSize: tuning.maxHeaderSize }),
       ...(tuning.keepAliveTimeoutMs === undefined
         ? {}
-        : { keepAliveTimeout: tuning.keepAliveTimeoutMs }),
-      ...(tuning.requestTimeoutMs === undefined ? {} : { requestTimeout: tuning.requestTimeoutMs }),
-      ...(tuning.headersTimeoutMs === undefined ? {} : { headersTimeout: tuning.headersTimeoutMs }),
+        : { keepAliveTimeout: clampDelay(tuning.keepAliveTimeoutMs) }),
+      ...(tuning.requestTimeoutMs === undefined
+        ? {}
+        : { requestTimeout: clampDelay(tuning.requestTimeoutMs) }),
+      ...(tuning.headersTimeoutMs === undefined
+        ? {}
+        : { headersTimeout: clampDelay(tuning.headersTimeoutMs) }),
     };
     const trackSession = (session: Http2Session): void => {
       this.sessions.add(session);

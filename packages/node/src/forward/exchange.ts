@@ -26,6 +26,7 @@ import type { FailureKind } from './failure.js';
 import { applyModifiers } from '../filters/headers.js';
 import { corsHeadersFor } from '../filters/cors.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
+import { armTimer } from '../timers.js';
 import { chosenMirrors, sendMirror } from './mirror.js';
 
 /** Per-call options of `forward`. */
@@ -124,7 +125,7 @@ export class Exchange implements FinishedExchange {
     req.on('error', noop);
     const requestMs = decision.timeouts?.requestMs ?? ctx.requestTimeoutMs;
     if (requestMs !== undefined && requestMs > 0) {
-      this.requestTimer = setTimeout(onRequestTimeout, requestMs, this);
+      this.requestTimer = armTimer(onRequestTimeout, requestMs, this);
     }
     const originalHost = req.headers.host ?? (req.headers[':authority'] as string | undefined);
     const scheme = options?.scheme ?? (isEncrypted(req) ? 'https' : 'http');
@@ -224,7 +225,7 @@ export class Exchange implements FinishedExchange {
     const attempt = new Attempt(this, origin);
     this.attempt = attempt;
     if (this.backendTimeoutMs !== undefined) {
-      attempt.timer = setTimeout(onAttemptTimeout, this.backendTimeoutMs, attempt);
+      attempt.timer = armTimer(onAttemptTimeout, this.backendTimeoutMs, attempt);
     }
     const h2c = this.backend.appProtocol === 'kubernetes.io/h2c';
     try {
@@ -351,7 +352,7 @@ export class Exchange implements FinishedExchange {
     this.attempt = undefined;
     const delay = backoffFor(this.retry!, this.attempts);
     if (delay === 0) this.backoffImmediate = setImmediate(retryNow, this);
-    else this.backoffTimer = setTimeout(retryNow, delay, this);
+    else this.backoffTimer = armTimer(retryNow, delay, this);
   }
 
   private fail(error: SwitchyardError): void {

@@ -8,6 +8,7 @@ import type { Mirror, RouteRef } from '@switchyard/core';
 import type { Readable } from 'node:stream';
 import type { EngineContext } from './context.js';
 import { classifyFailure } from './failure.js';
+import { clampDelay } from '../timers.js';
 
 class MirrorHandler implements Dispatcher.DispatchHandler {
   constructor(
@@ -71,8 +72,8 @@ export function sendMirror(
         method: method as Dispatcher.HttpMethod,
         headers,
         body,
-        headersTimeout: ctx.mirrorTimeoutMs,
-        bodyTimeout: ctx.mirrorTimeoutMs,
+        headersTimeout: clampDelay(ctx.mirrorTimeoutMs),
+        bodyTimeout: clampDelay(ctx.mirrorTimeoutMs),
       },
       new MirrorHandler(ctx, route, mirror),
     );

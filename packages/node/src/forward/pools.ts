@@ -5,6 +5,7 @@
  */
 import { H2CClient, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { clampDelay } from '../timers.js';
 
 export interface PoolOptions {
   /** Connections per origin; default 128. `0` means unlimited. */
@@ -51,15 +52,15 @@ export class PoolSet {
   private create(origin: string, h2c: boolean): Dispatcher {
     const o = this.options;
     const common = {
-      keepAliveTimeout: o.keepAliveTimeoutMs ?? 4000,
-      headersTimeout: o.headersTimeoutMs ?? 300_000,
-      bodyTimeout: o.bodyTimeoutMs ?? 300_000,
+      keepAliveTimeout: clampDelay(o.keepAliveTimeoutMs ?? 4000),
+      headersTimeout: clampDelay(o.headersTimeoutMs ?? 300_000),
+      bodyTimeout: clampDelay(o.bodyTimeoutMs ?? 300_000),
       ...(o.maxResponseHeaderSize === undefined ? {} : { maxHeaderSize: o.maxResponseHeaderSize }),
     };
     if (h2c)
       return new H2CClient(origin, {
         ...common,
-        connect: { timeout: o.connectTimeoutMs ?? 10_000 },
+        connect: { timeout: clampDelay(o.connectTimeoutMs ?? 10_000) },
       });
     const tls = o.tls;
     return new Pool(origin, {
@@ -67,7 +68,7 @@ export class PoolSet {
       connections: o.connections === 0 ? null : (o.connections ?? 128),
       pipelining: 1,
       connect: {
-        timeout: o.connectTimeoutMs ?? 10_000,
+        timeout: clampDelay(o.connectTimeoutMs ?? 10_000),
         ...(tls === undefined
           ? {}
           : {
