@@ -13,6 +13,8 @@ export type SwitchyardErrorCode =
   | 'SWY_HEADERS_TOO_LARGE'
   | 'SWY_INVALID_CONFIGURATION'
   | 'SWY_BACKEND_UNREACHABLE'
+  | 'SWY_SELF_TARGET'
+  | 'SWY_DESTINATION_DENIED'
   | 'SWY_BACKEND_PROTOCOL'
   | 'SWY_UPGRADE_FAILED'
   | 'SWY_NO_ENDPOINTS'
@@ -26,6 +28,11 @@ export type SwitchyardErrorCode =
 /** Base class: `code` is stable across releases, `status` is what the client is answered. */
 export class SwitchyardError extends Error {
   override readonly name: string = 'SwitchyardError';
+  /**
+   * The backend this answer is about (`namespace/name:port`, `Kind:namespace/name:port` for other
+   * kinds), when one was chosen: sent in the `x-switchyard-backend` header.
+   */
+  backend: string | undefined;
   constructor(
     message: string,
     readonly code: SwitchyardErrorCode,
@@ -82,6 +89,34 @@ export class BackendUnreachableError extends SwitchyardError {
   override readonly name = 'BackendUnreachableError';
   constructor(message = 'backend unreachable', options?: { cause?: unknown }) {
     super(message, 'SWY_BACKEND_UNREACHABLE', 502, options);
+  }
+}
+
+/**
+ * 508 (decision 21): the backend, Backend host or mirror resolves to one of this gateway's own
+ * listener or admin addresses; the request is refused, never sent there.
+ */
+export class SelfTargetError extends SwitchyardError {
+  override readonly name = 'SelfTargetError';
+  constructor(
+    message = 'refused: the backend is this gateway itself',
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'SWY_SELF_TARGET', 508, options);
+  }
+}
+
+/**
+ * 502 (decision 22): the backend resolves to an address the destination policy denies
+ * (link-local and cloud metadata by default); nothing is sent there.
+ */
+export class DestinationDeniedError extends SwitchyardError {
+  override readonly name = 'DestinationDeniedError';
+  constructor(
+    message = 'refused: the destination policy denies this backend',
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'SWY_DESTINATION_DENIED', 502, options);
   }
 }
 

@@ -45,7 +45,11 @@ export interface GatewayOptions extends Omit<ProxyOptions, 'logger' | 'metrics'>
    * knowledge next to HTTP/1.1 (default off).
    */
   readonly http2?: { readonly tls?: boolean; readonly cleartext?: boolean };
-  /** Admin endpoints (`/healthz`, `/readyz`, `/metrics`) on their own port. */
+  /**
+   * Admin endpoints (`/healthz`, `/readyz`, `/metrics`) on their own port, bound to `host`
+   * (default `127.0.0.1`: metrics name every route and backend, so they are not published on
+   * every interface unless asked for; in a Pod, give the Pod's address or `0.0.0.0` for probes).
+   */
   readonly admin?: { readonly port: number; readonly host?: string } | false;
   /** How long `close()` waits for in-flight requests by default; default 10000 ms. */
   readonly shutdownGraceMs?: number;
@@ -137,8 +141,9 @@ class GatewayImpl implements Gateway {
       });
       if (this.admin !== undefined && this.options.admin) {
         const admin = this.options.admin;
-        const address = await listen(this.admin, admin.port, admin.host);
+        const address = await listen(this.admin, admin.port, admin.host ?? '127.0.0.1');
         this.adminAddress = { host: address.address, port: address.port };
+        this.proxy.ownAddresses.add(address);
       }
       this.started = true;
       this.logger?.info({ listeners: this.addresses() }, 'gateway listening');
@@ -186,6 +191,7 @@ class GatewayImpl implements Gateway {
       const group = wanted.get(port);
       if (group === undefined || group[0]!.protocol !== server.protocol) {
         this.servers.delete(port);
+        if (server.address !== undefined) this.proxy.ownAddresses.delete(server.address);
         void server.drain();
       }
     }
@@ -210,6 +216,7 @@ class GatewayImpl implements Gateway {
       if (fresh) {
         if (server.selector?.fallback !== undefined) server.refreshDefaultContext();
         await server.listen(this.options.host, this.bindPort(port));
+        this.proxy.ownAddresses.add(server.address!);
         this.servers.set(port, server);
       }
     }
@@ -248,6 +255,9 @@ class GatewayImpl implements Gateway {
     this.unsubscribe?.();
     const servers = [...this.servers.values()];
     this.servers.clear();
+    for (const server of servers) {
+      if (server.address !== undefined) this.proxy.ownAddresses.delete(server.address);
+    }
     const drained = Promise.all([...servers.map((server) => server.drain()), this.proxy.idle()]);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -260,6 +270,8 @@ class GatewayImpl implements Gateway {
     if (this.admin !== undefined && this.admin.listening) {
       this.admin.closeAllConnections();
       await new Promise<void>((resolve) => this.admin!.close(() => resolve()));
+      const admin = this.adminAddress;
+      if (admin !== undefined) this.proxy.ownAddresses.delete({ address: admin.host, ...admin });
     }
     this.logger?.info('gateway closed');
   }

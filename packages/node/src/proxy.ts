@@ -9,6 +9,9 @@ import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Decision, ForwardDecision, RouteRef } from '@switchyard/core';
 import { defaultResolver } from './backends/default.js';
+import { DestinationGuard } from './destinations/guard.js';
+import type { OwnAddresses } from './destinations/own-addresses.js';
+import type { DestinationPolicy } from './destinations/policy.js';
 import type { BackendResolver, BackendTarget } from './backends/resolver.js';
 import { InvalidOptionError, errorForStatus } from './errors.js';
 import { chooseBackend } from './forward/choose.js';
@@ -54,6 +57,11 @@ export interface ProxyOptions {
    * not retried. Default 64 KiB.
    */
   readonly retryBufferBytes?: number;
+  /**
+   * Where backends may be (decision 22): link-local and cloud metadata addresses are refused by
+   * default (`SWY_DESTINATION_DENIED`); `deny` adds CIDRs, `allow` makes exceptions.
+   */
+  readonly destinations?: DestinationPolicy;
   /** Mirrors: header and body timeout (default 10 s) and the largest backlog (default 1 MiB). */
   readonly mirror?: { readonly timeoutMs?: number; readonly bufferBytes?: number };
 }
@@ -84,6 +92,12 @@ export interface ProxyEngine {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void;
   /** Exchanges in progress (WebSocket tunnels not included). */
   readonly inFlight: number;
+  /**
+   * The addresses this proxy's own servers listen on (decision 21): a backend resolving to one is
+   * refused with 508 (`SWY_SELF_TARGET`). `createGateway` records its listeners and admin port;
+   * behind your own server, `proxy.ownAddresses.add(server.address())`.
+   */
+  readonly ownAddresses: OwnAddresses;
   /** Open WebSocket (upgrade) tunnels. */
   readonly tunnels: number;
   /** Resolves when no exchange is in progress. */
@@ -112,8 +126,12 @@ class Engine implements EngineContext, ProxyEngine {
   private running = 0;
   private idleWaiters: (() => void)[] = [];
 
+  readonly ownAddresses: OwnAddresses;
+
   constructor(options: ProxyOptions) {
-    this.pools = new PoolSet(options.pool);
+    const guard = new DestinationGuard(options.destinations);
+    this.ownAddresses = guard.own;
+    this.pools = new PoolSet(options.pool, guard);
     this.resolver = options.resolver ?? defaultResolver();
     this.random = options.random ?? Math.random;
     const idHeader = options.requestIdHeader ?? 'x-request-id';

@@ -165,12 +165,23 @@ describe('fault answers and fault tolerance', () => {
     expect(isShortError(answer, 'SWY_BACKEND_UNREACHABLE')).toBe(true);
   });
 
-  it('503: the resolver has no endpoints, or does not know the backend', async () => {
-    for (const path of ['/no-endpoints', '/unmapped']) {
+  it('503: the resolver has no endpoints, or does not know the backend; the answer names it', async () => {
+    for (const [path, name] of [
+      ['/no-endpoints', 'infra/empty:8080'],
+      ['/unmapped', 'infra/unmapped:8080'],
+    ] as const) {
       const answer = await send(`${gw.url()}${path}`);
       expect(answer.status).toBe(503);
       expect(isShortError(answer, 'SWY_NO_ENDPOINTS')).toBe(true);
+      expect(answer.body).toContain(name);
+      expect(answer.headers['x-switchyard-backend']).toBe(name);
     }
+  });
+
+  it('502: a gateway answer about a backend names it in x-switchyard-backend', async () => {
+    const answer = await send(`${gw.url()}/refused`);
+    expect(answer.status).toBe(502);
+    expect(answer.headers['x-switchyard-backend']).toBe('infra/refused:8080');
   });
 
   it('503: a resolver that throws (user code) does not take the process down', async () => {

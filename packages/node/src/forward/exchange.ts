@@ -21,12 +21,13 @@ import type { ProxyRequest, ProxyResponse } from '../respond.js';
 import { declaredLength, hasRequestBody, noop, readBody, teeBody } from './body.js';
 import type { EngineContext, FinishedExchange } from './context.js';
 import { Attempt, onAttemptTimeout } from './attempt.js';
-import { failureError } from './failure.js';
+import { failureError, isFinal } from './failure.js';
 import type { FailureKind } from './failure.js';
 import { applyModifiers } from '../filters/headers.js';
 import { corsHeadersFor } from '../filters/cors.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import { armTimer } from '../timers.js';
+import { backendLabel } from '../labels.js';
 import { chosenMirrors, sendMirror } from './mirror.js';
 
 /** Per-call options of `forward`. */
@@ -313,7 +314,7 @@ export class Exchange implements FinishedExchange {
       this.done(this.status, failureError(kind, false, cause));
       return;
     }
-    if (this.retry !== undefined && kind !== 'protocol' && this.canRetry()) {
+    if (this.retry !== undefined && !isFinal(kind) && this.canRetry()) {
       this.retryLater();
       return;
     }
@@ -356,6 +357,7 @@ export class Exchange implements FinishedExchange {
   }
 
   private fail(error: SwitchyardError): void {
+    error.backend ??= backendLabel(this.backend);
     sendError(this.res, error);
     this.done(error.status, error);
   }

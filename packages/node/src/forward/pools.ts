@@ -4,7 +4,8 @@
  * does not touch them, so keep-alive connections survive configuration changes.
  */
 import { H2CClient, Pool } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, buildConnector } from 'undici';
+import { DestinationGuard } from '../destinations/guard.js';
 import { clampDelay } from '../timers.js';
 
 export interface PoolOptions {
@@ -36,7 +37,11 @@ export interface PoolOptions {
 export class PoolSet {
   private readonly pools = new Map<string, Dispatcher>();
 
-  constructor(private readonly options: PoolOptions = {}) {}
+  constructor(
+    private readonly options: PoolOptions = {},
+    /** Refuses self-targets and denied destinations in every pool's connector. */
+    private readonly guard: DestinationGuard = new DestinationGuard(),
+  ) {}
 
   /** The dispatcher for `origin`; `h2c` selects cleartext HTTP/2 with prior knowledge. */
   get(origin: string, h2c: boolean): Dispatcher {
@@ -57,31 +62,34 @@ export class PoolSet {
       bodyTimeout: clampDelay(o.bodyTimeoutMs ?? 300_000),
       ...(o.maxResponseHeaderSize === undefined ? {} : { maxHeaderSize: o.maxResponseHeaderSize }),
     };
-    if (h2c)
-      return new H2CClient(origin, {
-        ...common,
-        connect: { timeout: clampDelay(o.connectTimeoutMs ?? 10_000) },
-      });
+    const timeout = clampDelay(o.connectTimeoutMs ?? 10_000);
+    if (h2c) {
+      // `useH2c` is a buildConnector option undici's types do not list (H2CClient passes it too).
+      const h2cOptions = { timeout, allowH2: true, useH2c: true } as buildConnector.BuildOptions;
+      const connect = this.guard.connector(origin, h2cOptions);
+      return new H2CClient(origin, { ...common, connect });
+    }
     const tls = o.tls;
+    const connect = this.guard.connector(origin, {
+      timeout,
+      ...(tls === undefined
+        ? {}
+        : {
+            ...(tls.ca === undefined
+              ? {}
+              : { ca: tls.ca as string | Buffer | (string | Buffer)[] }),
+            ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+            ...(tls.key === undefined ? {} : { key: tls.key }),
+            ...(tls.rejectUnauthorized === undefined
+              ? {}
+              : { rejectUnauthorized: tls.rejectUnauthorized }),
+          }),
+    });
     return new Pool(origin, {
       ...common,
       connections: o.connections === 0 ? null : (o.connections ?? 128),
       pipelining: 1,
-      connect: {
-        timeout: clampDelay(o.connectTimeoutMs ?? 10_000),
-        ...(tls === undefined
-          ? {}
-          : {
-              ...(tls.ca === undefined
-                ? {}
-                : { ca: tls.ca as string | Buffer | (string | Buffer)[] }),
-              ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-              ...(tls.key === undefined ? {} : { key: tls.key }),
-              ...(tls.rejectUnauthorized === undefined
-                ? {}
-                : { rejectUnauthorized: tls.rejectUnauthorized }),
-            }),
-      },
+      connect,
     });
   }
 
