@@ -15,6 +15,8 @@ export type SwitchyardErrorCode =
   | 'SWY_BACKEND_UNREACHABLE'
   | 'SWY_SELF_TARGET'
   | 'SWY_DESTINATION_DENIED'
+  | 'SWY_BACKEND_SATURATED'
+  | 'SWY_BODY_TIMEOUT'
   | 'SWY_BACKEND_PROTOCOL'
   | 'SWY_UPGRADE_FAILED'
   | 'SWY_NO_ENDPOINTS'
@@ -154,6 +156,30 @@ export class BackendUnavailableError extends SwitchyardError {
   override readonly name = 'BackendUnavailableError';
   constructor(message = 'backend unavailable', options?: { cause?: unknown }) {
     super(message, 'SWY_BACKEND_UNAVAILABLE', 503, options);
+  }
+}
+
+/**
+ * 503 (rule 28): the backend's pool is at its bound (`pool.connections` busy and `pool.maxQueued`
+ * waiting), or this request waited longer than `pool.queueTimeoutMs` for a connection. Not
+ * retried: more attempts would add to the load that caused it.
+ */
+export class BackendSaturatedError extends SwitchyardError {
+  override readonly name = 'BackendSaturatedError';
+  constructor(message = 'backend saturated', options?: { cause?: unknown }) {
+    super(message, 'SWY_BACKEND_SATURATED', 503, options);
+  }
+}
+
+/**
+ * 408 (rule 28): the client stopped sending its request body for `body.idleTimeoutMs`, or took
+ * longer than `body.readTimeoutMs` for all of it. The backend request is aborted and its
+ * connection freed; the client connection is closed after the answer.
+ */
+export class BodyTimeoutError extends SwitchyardError {
+  override readonly name = 'BodyTimeoutError';
+  constructor(message = 'request body timeout') {
+    super(message, 'SWY_BODY_TIMEOUT', 408);
   }
 }
 

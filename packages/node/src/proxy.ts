@@ -62,8 +62,29 @@ export interface ProxyOptions {
    * default (`SWY_DESTINATION_DENIED`); `deny` adds CIDRs, `allow` makes exceptions.
    */
   readonly destinations?: DestinationPolicy;
-  /** Mirrors: header and body timeout (default 10 s) and the largest backlog (default 1 MiB). */
-  readonly mirror?: { readonly timeoutMs?: number; readonly bufferBytes?: number };
+  /**
+   * Mirrors: the longest a mirrored request may live, from dispatch to its last byte (default
+   * 10 s), the largest backlog behind the primary (default 1 MiB), and how many mirrored requests
+   * may be in flight per mirror backend (default 64; more are dropped and counted as
+   * `mirror_dropped`).
+   */
+  readonly mirror?: {
+    readonly timeoutMs?: number;
+    readonly bufferBytes?: number;
+    readonly concurrency?: number;
+  };
+  /**
+   * Request bodies (rule 28). `bufferBytes` (default 64 KiB): a body up to this size is read
+   * before a backend connection is taken, so a slow client never holds one; larger bodies are
+   * streamed; 0 streams every body. `idleTimeoutMs` (default 30 s): the longest pause between two
+   * chunks; `readTimeoutMs` (default 300 s): the longest time for the whole body. Either answers
+   * 408 `SWY_BODY_TIMEOUT` and aborts the backend request; 0 turns it off.
+   */
+  readonly body?: {
+    readonly bufferBytes?: number;
+    readonly idleTimeoutMs?: number;
+    readonly readTimeoutMs?: number;
+  };
 }
 
 /**
@@ -120,6 +141,10 @@ class Engine implements EngineContext, ProxyEngine {
   readonly retryBufferBytes: number;
   readonly mirrorTimeoutMs: number;
   readonly mirrorBufferBytes: number;
+  readonly mirrorConcurrency: number;
+  readonly bodyBufferBytes: number;
+  readonly bodyIdleTimeoutMs: number;
+  readonly bodyReadTimeoutMs: number;
   private readonly logger: Logger | undefined;
   private readonly metrics: ProxyMetrics | undefined;
   private readonly openTunnels = new Set<Duplex>();
@@ -146,6 +171,10 @@ class Engine implements EngineContext, ProxyEngine {
     this.retryBufferBytes = options.retryBufferBytes ?? 64 * 1024;
     this.mirrorTimeoutMs = options.mirror?.timeoutMs ?? 10_000;
     this.mirrorBufferBytes = options.mirror?.bufferBytes ?? 1024 * 1024;
+    this.mirrorConcurrency = count(options.mirror?.concurrency, 64, 'mirror.concurrency');
+    this.bodyBufferBytes = count(options.body?.bufferBytes, 64 * 1024, 'body.bufferBytes');
+    this.bodyIdleTimeoutMs = count(options.body?.idleTimeoutMs, 30_000, 'body.idleTimeoutMs');
+    this.bodyReadTimeoutMs = count(options.body?.readTimeoutMs, 300_000, 'body.readTimeoutMs');
     this.logger = options.logger === false ? undefined : options.logger;
     this.metrics = options.metrics === false ? undefined : options.metrics;
   }
@@ -285,6 +314,15 @@ class Engine implements EngineContext, ProxyEngine {
 function positive(value: number | undefined, name: string): number | undefined {
   if (value === undefined || value === 0) return undefined;
   if (!Number.isFinite(value) || value < 0) throw new InvalidOptionError(`${name} must be >= 0`);
+  return value;
+}
+
+/** A non-negative option with a default. */
+function count(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (Number.isNaN(value) || value < 0) {
+    throw new InvalidOptionError(`${name} must be a number >= 0 (got ${value})`);
+  }
   return value;
 }
 

@@ -229,7 +229,8 @@ describe('fault answers and fault tolerance', () => {
         headers: { 'content-length': String(1024 * 1024) },
       });
       req.on('error', () => resolve());
-      req.write(Buffer.alloc(64 * 1024));
+      // Past the 64 KiB read before connecting: the body is being streamed to the backend.
+      req.write(Buffer.alloc(128 * 1024));
       setTimeout(() => {
         req.destroy();
         resolve();

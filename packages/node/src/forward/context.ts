@@ -41,6 +41,14 @@ export interface EngineContext {
   readonly mirrorTimeoutMs: number;
   /** Largest backlog a mirror may fall behind the primary before it is dropped. */
   readonly mirrorBufferBytes: number;
+  /** Mirrored requests in flight per mirror backend; more are dropped (rule 28). */
+  readonly mirrorConcurrency: number;
+  /** Request bodies up to this size are read before a backend connection is taken; 0: none. */
+  readonly bodyBufferBytes: number;
+  /** Longest pause in a request body before 408; 0: none. */
+  readonly bodyIdleTimeoutMs: number;
+  /** Longest time to receive a whole request body before 408; 0: none. */
+  readonly bodyReadTimeoutMs: number;
   /** An exchange started (in-flight accounting). */
   begin(): void;
   /** An exchange finished: in-flight accounting, metrics, access log. */

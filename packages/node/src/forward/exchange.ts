@@ -4,6 +4,7 @@
  * and per-attempt timers, the mirrors, and the streaming of both bodies with backpressure.
  * Each try is an `Attempt` (`attempt.ts`), the undici handler that reports back here.
  */
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type {
@@ -14,13 +15,19 @@ import type {
   RouteRef,
   UpstreamTarget,
 } from '@switchyard/core';
-import { BackendProtocolError, ClientAbortedError, RequestTimeoutError } from '../errors.js';
+import {
+  BackendProtocolError,
+  BackendSaturatedError,
+  BodyTimeoutError,
+  ClientAbortedError,
+  RequestTimeoutError,
+} from '../errors.js';
 import type { SwitchyardError } from '../errors.js';
 import { isHttp2, remoteAddressOf, sendError, writeHead } from '../respond.js';
 import type { ProxyRequest, ProxyResponse } from '../respond.js';
-import { declaredLength, hasRequestBody, noop, readBody, teeBody } from './body.js';
+import { gatherBody, hasRequestBody, noop, teeBody } from './body.js';
 import type { EngineContext, FinishedExchange } from './context.js';
-import { Attempt, onAttemptTimeout } from './attempt.js';
+import { Attempt, onAttemptTimeout, onQueueTimeout } from './attempt.js';
 import { failureError, isFinal } from './failure.js';
 import type { FailureKind } from './failure.js';
 import { applyModifiers } from '../filters/headers.js';
@@ -61,6 +68,10 @@ function onRequestTimeout(exchange: Exchange): void {
   exchange.requestTimedOut();
 }
 
+function onBodyTimeout(exchange: Exchange): void {
+  exchange.bodyTimedOut();
+}
+
 function retryNow(exchange: Exchange): void {
   exchange.dispatch();
 }
@@ -91,6 +102,8 @@ export class Exchange implements FinishedExchange {
   private requestTimer: NodeJS.Timeout | undefined;
   private backoffTimer: NodeJS.Timeout | undefined;
   private backoffImmediate: NodeJS.Immediate | undefined;
+  private bodyIdleTimer: NodeJS.Timeout | undefined;
+  private bodyReadTimer: NodeJS.Timeout | undefined;
   private waitingDrain = false;
   private originStart = -1;
   private readonly retry: RetryPolicy | undefined;
@@ -165,27 +178,72 @@ export class Exchange implements FinishedExchange {
       this.dispatch();
       return;
     }
-    const length = declaredLength(req);
-    if (this.retry !== undefined && length !== undefined && length <= ctx.retryBufferBytes) {
-      readBody(req, ctx.retryBufferBytes).then(
-        (buffer) => {
-          if (this.state !== PENDING) return;
-          this.body = buffer;
-          this.sendMirrors(mirrors, buffer);
-          this.dispatch();
-        },
-        () => this.clientGone(),
-      );
-      return;
+    this.readBody(mirrors);
+  }
+
+  /**
+   * Rule 28: a body that fits in the buffer is read before a backend connection is taken (and can
+   * be replayed by a retry); a larger one is streamed. Either way the client must keep sending:
+   * `body.idleTimeoutMs` without a byte, or `body.readTimeoutMs` for the whole body, answers 408.
+   */
+  private readBody(mirrors: readonly Mirror[]): void {
+    const { ctx, req } = this;
+    req.pause();
+    if (ctx.bodyIdleTimeoutMs > 0) {
+      const idle = armTimer(onBodyTimeout, ctx.bodyIdleTimeoutMs, this);
+      this.bodyIdleTimer = idle;
+      req.on('data', () => idle.refresh());
     }
-    if (mirrors.length > 0) {
-      const { primary, copies } = teeBody(req, mirrors.length, ctx.mirrorBufferBytes);
-      this.body = primary;
-      this.sendMirrors(mirrors, copies);
+    if (ctx.bodyReadTimeoutMs > 0) {
+      this.bodyReadTimer = armTimer(onBodyTimeout, ctx.bodyReadTimeoutMs, this);
+    }
+    req.once('end', () => this.clearBodyTimers());
+    const limit =
+      this.retry === undefined
+        ? ctx.bodyBufferBytes
+        : Math.max(ctx.bodyBufferBytes, ctx.retryBufferBytes);
+    const gathered: Promise<Buffer | Readable> =
+      limit > 0 ? gatherBody(req, limit) : Promise.resolve(req);
+    gathered.then(
+      (body) => {
+        if (this.state !== PENDING) return;
+        if (Buffer.isBuffer(body)) {
+          this.body = body;
+          this.sendMirrors(mirrors, body);
+        } else {
+          // Streamed through a copy, so that aborting the backend request never destroys the
+          // client's own stream (and with it the socket the 408 or 5xx must go out on).
+          const { primary, copies } = teeBody(req, mirrors.length, ctx.mirrorBufferBytes);
+          this.body = primary;
+          if (mirrors.length > 0) this.sendMirrors(mirrors, copies);
+        }
+        this.dispatch();
+      },
+      () => this.clientGone(),
+    );
+  }
+
+  /** The client stopped sending its body (or took too long): 408, backend request aborted. */
+  bodyTimedOut(): void {
+    this.clearBodyTimers();
+    if (this.state === DONE || this.req.complete) return;
+    const error = new BodyTimeoutError();
+    this.attempt?.cancel(error);
+    // The rest of the body will not be read: the connection cannot carry another request.
+    if (!isHttp2(this.res)) (this.res as ServerResponse).shouldKeepAlive = false;
+    if (this.state === STREAMING) {
+      this.res.destroy();
+      this.done(this.status, error);
     } else {
-      this.body = req;
+      this.fail(error);
     }
-    this.dispatch();
+  }
+
+  private clearBodyTimers(): void {
+    if (this.bodyIdleTimer !== undefined) clearTimeout(this.bodyIdleTimer);
+    if (this.bodyReadTimer !== undefined) clearTimeout(this.bodyReadTimer);
+    this.bodyIdleTimer = undefined;
+    this.bodyReadTimer = undefined;
   }
 
   /** Fires the chosen mirrors; `bodies` is one body for all, or one stream copy per mirror. */
@@ -225,10 +283,22 @@ export class Exchange implements FinishedExchange {
     this.origin = origin;
     const attempt = new Attempt(this, origin);
     this.attempt = attempt;
+    const h2c = this.backend.appProtocol === 'kubernetes.io/h2c';
+    // Rule 28: a bounded place in the backend's pool, and a bounded wait for a connection.
+    const pools = this.ctx.pools;
+    attempt.release = pools.admit(origin, h2c);
+    if (attempt.release === undefined) {
+      attempt.stale = true;
+      const full = 'backend saturated: every connection busy and the queue full';
+      this.attemptFailed(attempt, 'saturated', new BackendSaturatedError(full));
+      return;
+    }
+    if (pools.queueTimeoutMs > 0) {
+      attempt.queueTimer = armTimer(onQueueTimeout, pools.queueTimeoutMs, attempt);
+    }
     if (this.backendTimeoutMs !== undefined) {
       attempt.timer = armTimer(onAttemptTimeout, this.backendTimeoutMs, attempt);
     }
-    const h2c = this.backend.appProtocol === 'kubernetes.io/h2c';
     try {
       this.ctx.pools.get(origin, h2c).dispatch(
         {
@@ -303,6 +373,12 @@ export class Exchange implements FinishedExchange {
   attemptFailed(attempt: Attempt, kind: FailureKind, cause: unknown): void {
     attempt.stale = true;
     if (this.state === DONE) return;
+    if (kind === 'saturated') {
+      // Load, not a broken backend: answered at once, whatever the retry policy says.
+      this.ctx.upstreamError(this.route, this.backend, kind);
+      this.fail(failureError(kind, false, cause));
+      return;
+    }
     if (responseGone(this.res) || (!this.req.complete && this.req.destroyed)) {
       this.clientGone();
       return;
@@ -371,6 +447,7 @@ export class Exchange implements FinishedExchange {
     if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
     if (this.backoffImmediate !== undefined) clearImmediate(this.backoffImmediate);
     if (this.attempt?.timer !== undefined) clearTimeout(this.attempt.timer);
+    this.clearBodyTimers();
     this.ctx.finish(this);
   }
 }

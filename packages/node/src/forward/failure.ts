@@ -4,6 +4,7 @@
  */
 import {
   BackendProtocolError,
+  BackendSaturatedError,
   BackendTimeoutError,
   BackendUnavailableError,
   BackendUnreachableError,
@@ -25,11 +26,18 @@ export type FailureKind =
   /** The destination is this gateway (decision 21): refused, never retried. */
   | 'self_target'
   /** The destination policy denies the address (decision 22): refused, never retried. */
-  | 'destination_denied';
+  | 'destination_denied'
+  /** The backend's pool and queue are full, or the queue wait timed out: never retried. */
+  | 'saturated';
 
 /** Kinds another attempt cannot change. */
 export function isFinal(kind: FailureKind): boolean {
-  return kind === 'protocol' || kind === 'self_target' || kind === 'destination_denied';
+  return (
+    kind === 'protocol' ||
+    kind === 'self_target' ||
+    kind === 'destination_denied' ||
+    kind === 'saturated'
+  );
 }
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set([
@@ -66,6 +74,7 @@ export function classifyFailure(error: unknown): FailureKind {
   const code = codeOf(error);
   if (code === 'SWY_SELF_TARGET') return 'self_target';
   if (code === 'SWY_DESTINATION_DENIED') return 'destination_denied';
+  if (code === 'SWY_BACKEND_SATURATED') return 'saturated';
   if (TIMEOUT_CODES.has(code)) return 'timeout';
   if (DNS_CODES.has(code)) return 'dns';
   if (PROTOCOL_CODES.has(code) || code.startsWith('HPE_')) return 'protocol';
@@ -91,6 +100,8 @@ export function failureError(kind: FailureKind, retried: boolean, cause: unknown
       return new SelfTargetError(undefined, { cause: causeOf(cause) });
     case 'destination_denied':
       return new DestinationDeniedError(undefined, { cause: causeOf(cause) });
+    case 'saturated':
+      return cause instanceof BackendSaturatedError ? cause : new BackendSaturatedError();
     default:
       return retried
         ? new BackendUnavailableError('backend unavailable after retries', options)

@@ -22,6 +22,13 @@ export interface PoolOptions {
   readonly headersTimeoutMs?: number;
   /** Longest pause between two body chunks of a response; default 300000 ms. */
   readonly bodyTimeoutMs?: number;
+  /**
+   * Requests that may wait for a connection per origin once all `connections` are busy; more are
+   * answered 503 `SWY_BACKEND_SATURATED` at once. Default 1024.
+   */
+  readonly maxQueued?: number;
+  /** Longest wait for a connection; then 503 `SWY_BACKEND_SATURATED`. Default 15000 ms; 0: none. */
+  readonly queueTimeoutMs?: number;
   /** Largest response header block accepted from a backend; default 16 KiB (Node's). */
   readonly maxResponseHeaderSize?: number;
   /** TLS options for `https` origins (CA bundle, client certificate...). */
@@ -36,12 +43,40 @@ export interface PoolOptions {
 /** The pools of one proxy, created on first use. */
 export class PoolSet {
   private readonly pools = new Map<string, Dispatcher>();
+  /** Requests dispatched and not settled (running or queued), per pool key. */
+  private readonly outstanding = new Map<string, number>();
+  private readonly capacity: number;
+  /** Longest wait for a connection, 0 for none. */
+  readonly queueTimeoutMs: number;
 
   constructor(
     private readonly options: PoolOptions = {},
     /** Refuses self-targets and denied destinations in every pool's connector. */
     private readonly guard: DestinationGuard = new DestinationGuard(),
-  ) {}
+  ) {
+    const connections = options.connections === 0 ? Infinity : (options.connections ?? 128);
+    this.capacity = connections + (options.maxQueued ?? 1024);
+    this.queueTimeoutMs = clampDelay(options.queueTimeoutMs ?? 15_000);
+  }
+
+  /**
+   * Takes a place in `origin`'s pool (a connection or a queue slot): the returned function gives
+   * it back (idempotent), once undici settles the request. Undefined when the pool is full.
+   */
+  admit(origin: string, h2c: boolean): (() => void) | undefined {
+    const key = h2c ? `h2c+${origin}` : origin;
+    const count = this.outstanding.get(key) ?? 0;
+    if (count >= this.capacity) return undefined;
+    this.outstanding.set(key, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.outstanding.get(key) ?? 1) - 1;
+      if (left === 0) this.outstanding.delete(key);
+      else this.outstanding.set(key, left);
+    };
+  }
 
   /** The dispatcher for `origin`; `h2c` selects cleartext HTTP/2 with prior knowledge. */
   get(origin: string, h2c: boolean): Dispatcher {
