@@ -21,6 +21,7 @@ import { Exchange } from './forward/exchange.js';
 import type { ExchangeOptions } from './forward/exchange.js';
 import { applyModifiers } from './filters/headers.js';
 import { PoolSet } from './forward/pools.js';
+import { MirrorLoad } from './forward/mirror.js';
 import type { PoolOptions } from './forward/pools.js';
 import { backendLabel, routeLabel } from './labels.js';
 import { logAccess } from './logging.js';
@@ -142,6 +143,7 @@ class Engine implements EngineContext, ProxyEngine {
   readonly mirrorTimeoutMs: number;
   readonly mirrorBufferBytes: number;
   readonly mirrorConcurrency: number;
+  readonly mirrorLoad = new MirrorLoad();
   readonly bodyBufferBytes: number;
   readonly bodyIdleTimeoutMs: number;
   readonly bodyReadTimeoutMs: number;

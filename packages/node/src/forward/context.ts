@@ -8,6 +8,7 @@ import type { BackendResolver, BackendTarget } from '../backends/resolver.js';
 import type { SwitchyardError } from '../errors.js';
 import type { ProxyRequest } from '../respond.js';
 import type { PoolSet } from './pools.js';
+import type { MirrorLoad } from './mirror.js';
 
 /** A finished exchange, as metrics and access logs see it. */
 export interface FinishedExchange {
@@ -43,6 +44,8 @@ export interface EngineContext {
   readonly mirrorBufferBytes: number;
   /** Mirrored requests in flight per mirror backend; more are dropped (rule 28). */
   readonly mirrorConcurrency: number;
+  /** The mirrored requests in flight, per mirror backend. */
+  readonly mirrorLoad: MirrorLoad;
   /** Request bodies up to this size are read before a backend connection is taken; 0: none. */
   readonly bodyBufferBytes: number;
   /** Longest pause in a request body before 408; 0: none. */

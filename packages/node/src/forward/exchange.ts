@@ -35,7 +35,7 @@ import { corsHeadersFor } from '../filters/cors.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import { armTimer } from '../timers.js';
 import { backendLabel } from '../labels.js';
-import { chosenMirrors, sendMirror } from './mirror.js';
+import { MIRROR_HEADER, chosenMirrors, sendMirror } from './mirror.js';
 
 /** Per-call options of `forward`. */
 export interface ExchangeOptions {
@@ -165,7 +165,9 @@ export class Exchange implements FinishedExchange {
     }
     this.headers = applyModifiers(base, [decision.requestHeaders, this.backend.requestHeaders]);
     const mirrors =
-      decision.mirrors.length === 0 ? NO_MIRRORS : chosenMirrors(ctx, decision.mirrors);
+      decision.mirrors.length === 0
+        ? NO_MIRRORS
+        : chosenMirrors(ctx, decision.mirrors, req.headers[MIRROR_HEADER] !== undefined);
     if (mirrors.length > 0) this.mirrorHeaders = applyModifiers(base, [decision.requestHeaders]);
     if (explicit !== undefined) {
       this.body = explicit;
