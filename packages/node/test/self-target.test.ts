@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 import { NS, objectsFor, startBackend, startGateway, tableFor } from './support/fixtures.js';
 import type { Backend, RunningGateway } from './support/fixtures.js';
-import { isShortError, send } from './support/client.js';
+import { isShortError, send, sendRaw } from './support/client.js';
 
 const KGW = 'gateway.kgateway.dev';
 
@@ -84,6 +84,7 @@ describe('decision 21: self-targets are refused with 508, never connected to', (
     map.set('infra/self-mapped:8080', `http://[::ffff:127.0.0.1]:${gatewayPort}`);
     map.set('infra/self-name:8080', `http://localhost:${gatewayPort}`);
     map.set('infra/self-admin:8080', `http://127.0.0.1:${adminPort}`);
+    map.set('infra/self-decimal:8080', `http://2130706433:${gatewayPort}`);
     const nic = interfaceAddress();
     map.set('infra/self-interface:8080', `http://${nic ?? '127.0.0.1'}:${gatewayPort}`);
     const rewrite = {
@@ -105,6 +106,8 @@ describe('decision 21: self-targets are refused with 508, never connected to', (
         { path: '/interface', service: 'self-interface' },
         { path: '/admin-service', service: 'self-admin', extra: rewrite },
         { path: '/static-self', backendRefs: [toBackend('at-gateway', gatewayPort)] },
+        { path: '/static-hex', backendRefs: [toBackend('at-gateway-hex', gatewayPort)] },
+        { path: '/decimal', service: 'self-decimal' },
         { path: '/static-admin', backendRefs: [toBackend('at-admin', adminPort)], extra: rewrite },
         {
           path: '/retried',
@@ -132,9 +135,11 @@ describe('decision 21: self-targets are refused with 508, never connected to', (
           'self-name',
           'self-interface',
           'self-admin',
+          'self-decimal',
         ],
         extraObjects: [
           staticBackend('at-gateway', '127.0.0.1', gatewayPort),
+          staticBackend('at-gateway-hex', '0x7f.1', gatewayPort),
           staticBackend('at-admin', '127.0.0.1', adminPort),
         ],
       },
@@ -158,6 +163,8 @@ describe('decision 21: self-targets are refused with 508, never connected to', (
     '/name',
     '/interface',
     '/static-self',
+    '/static-hex',
+    '/decimal',
   ])(
     'decision 21: %s (the gateway listener at another spelling) answers 508 once',
     async (path) => {
@@ -208,6 +215,17 @@ describe('decision 21: self-targets are refused with 508, never connected to', (
       `backend="Backend:infra/at-gateway:${gatewayPort}",error="mirror_self_target"} 5`,
     );
     expect(metrics).toContain('backend="infra/self-loopback:8080",error="mirror_self_target"} 5');
+  });
+
+  it('decision 21: a WebSocket upgrade to a self-target answers 508 and opens no tunnel', async () => {
+    const raw = await sendRaw(
+      gatewayPort,
+      'GET /loopback HTTP/1.1\r\nhost: example.com\r\nconnection: upgrade\r\nupgrade: websocket\r\n' +
+        'sec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 508 /);
+    expect(raw.toLowerCase()).toContain('x-switchyard-error: swy_self_target');
+    expect(gw.gateway.proxy.tunnels).toBe(0);
   });
 
   it('decision 21: a backend elsewhere on the same machine is still served', async () => {
