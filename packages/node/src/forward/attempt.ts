@@ -8,6 +8,7 @@
 import type { Dispatcher } from 'undici';
 import { BackendSaturatedError, BackendTimeoutError, ClientAbortedError } from '../errors.js';
 import type { Exchange } from './exchange.js';
+import type { Admission } from './pools.js';
 import { classifyFailure } from './failure.js';
 
 /** The handler of one try. */
@@ -21,8 +22,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
   timer: NodeJS.Timeout | undefined;
   /** Armed while the request waits for a pooled connection (`pool.queueTimeoutMs`). */
   queueTimer: NodeJS.Timeout | undefined;
-  /** Gives the pool place back (`PoolSet.admit`); called once undici settles the request. */
-  release: (() => void) | undefined;
+  /** The pool place (`PoolSet.admit`), given back once undici settles the request. */
+  admission: Admission | undefined;
 
   constructor(
     readonly exchange: Exchange,
@@ -55,14 +56,14 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.release?.();
+    this.admission?.release();
     if (!this.stale) this.exchange.onComplete(this);
   }
 
   onError(error: Error): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.clearQueueTimer();
-    this.release?.();
+    this.admission?.release();
     if (!this.stale) this.exchange.attemptFailed(this, classifyFailure(error), error);
   }
 

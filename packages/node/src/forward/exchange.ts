@@ -288,14 +288,16 @@ export class Exchange implements FinishedExchange {
     const h2c = this.backend.appProtocol === 'kubernetes.io/h2c';
     // Rule 28: a bounded place in the backend's pool, and a bounded wait for a connection.
     const pools = this.ctx.pools;
-    attempt.release = pools.admit(origin, h2c);
-    if (attempt.release === undefined) {
+    const admission = pools.admit(origin, h2c);
+    attempt.admission = admission;
+    if (admission === undefined) {
       attempt.stale = true;
       const full = 'backend saturated: every connection busy and the queue full';
       this.attemptFailed(attempt, 'saturated', new BackendSaturatedError(full));
       return;
     }
-    if (pools.queueTimeoutMs > 0) {
+    // Only a request that found every connection busy can wait for one.
+    if (admission.queued && pools.queueTimeoutMs > 0) {
       attempt.queueTimer = armTimer(onQueueTimeout, pools.queueTimeoutMs, attempt);
     }
     if (this.backendTimeoutMs !== undefined) {

@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import type { Mirror, RouteRef } from '@switchyard/core';
 import type { Readable } from 'node:stream';
 import type { EngineContext } from './context.js';
+import type { Admission } from './pools.js';
 import { classifyFailure } from './failure.js';
 import { backendLabel } from '../labels.js';
 import { armTimer, clampDelay } from '../timers.js';
@@ -51,7 +52,7 @@ class MirrorHandler implements Dispatcher.DispatchHandler {
     private readonly route: RouteRef | undefined,
     private readonly mirror: Mirror,
     private readonly key: string,
-    private readonly release: () => void,
+    private readonly admission: Admission,
   ) {
     this.timer = armTimer(onMirrorLifetime, ctx.mirrorTimeoutMs, this);
   }
@@ -85,7 +86,7 @@ class MirrorHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    this.release();
+    this.admission.release();
     this.ctx.mirrorLoad.give(this.key);
   }
 }
@@ -142,13 +143,13 @@ export function sendMirror(
   const origin =
     origins.length === 1 ? origins[0]! : origins[Math.floor(ctx.random() * origins.length)]!;
   // A mirror never takes the last places of a backend's pool from the requests it serves.
-  const release = ctx.pools.admit(origin, false);
-  if (release === undefined) {
+  const admission = ctx.pools.admit(origin, false);
+  if (admission === undefined) {
     ctx.mirrorLoad.give(key);
     drop('mirror_dropped');
     return;
   }
-  const handler = new MirrorHandler(ctx, route, mirror, key, release);
+  const handler = new MirrorHandler(ctx, route, mirror, key, admission);
   try {
     ctx.pools.get(origin, false).dispatch(
       {

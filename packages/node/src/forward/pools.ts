@@ -40,12 +40,36 @@ export interface PoolOptions {
   };
 }
 
+/** Concurrent streams undici's H2CClient opens on its one connection (its default). */
+const H2C_STREAMS = 100;
+
+/** One request's place in a pool. */
+export class Admission {
+  private released = false;
+
+  constructor(
+    private readonly outstanding: Map<string, number>,
+    private readonly key: string,
+    /** Every connection was busy when it was admitted: it waits in the queue. */
+    readonly queued: boolean,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const left = (this.outstanding.get(this.key) ?? 1) - 1;
+    if (left <= 0) this.outstanding.delete(this.key);
+    else this.outstanding.set(this.key, left);
+  }
+}
+
 /** The pools of one proxy, created on first use. */
 export class PoolSet {
   private readonly pools = new Map<string, Dispatcher>();
   /** Requests dispatched and not settled (running or queued), per pool key. */
   private readonly outstanding = new Map<string, number>();
   private readonly capacity: number;
+  private readonly connections: number;
   /** Longest wait for a connection, 0 for none. */
   readonly queueTimeoutMs: number;
 
@@ -54,28 +78,22 @@ export class PoolSet {
     /** Refuses self-targets and denied destinations in every pool's connector. */
     private readonly guard: DestinationGuard = new DestinationGuard(),
   ) {
-    const connections = options.connections === 0 ? Infinity : (options.connections ?? 128);
-    this.capacity = connections + (options.maxQueued ?? 1024);
+    this.connections = options.connections === 0 ? Infinity : (options.connections ?? 128);
+    this.capacity = this.connections + (options.maxQueued ?? 1024);
     this.queueTimeoutMs = clampDelay(options.queueTimeoutMs ?? 15_000);
   }
 
   /**
-   * Takes a place in `origin`'s pool (a connection or a queue slot): the returned function gives
-   * it back (idempotent), once undici settles the request. Undefined when the pool is full.
+   * Takes a place in `origin`'s pool (a connection, or a queue slot when every connection is
+   * busy): `release()` gives it back (idempotent) once undici settles the request. Undefined when
+   * the pool and its queue are full.
    */
-  admit(origin: string, h2c: boolean): (() => void) | undefined {
+  admit(origin: string, h2c: boolean): Admission | undefined {
     const key = h2c ? `h2c+${origin}` : origin;
     const count = this.outstanding.get(key) ?? 0;
     if (count >= this.capacity) return undefined;
     this.outstanding.set(key, count + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.outstanding.get(key) ?? 1) - 1;
-      if (left === 0) this.outstanding.delete(key);
-      else this.outstanding.set(key, left);
-    };
+    return new Admission(this.outstanding, key, count >= (h2c ? H2C_STREAMS : this.connections));
   }
 
   /** The dispatcher for `origin`; `h2c` selects cleartext HTTP/2 with prior knowledge. */
