@@ -1,6 +1,7 @@
 // Rule 28 (bounded side effects): one team's slow or stalled clients cannot exhaust the
 // connections to its backend or anyone else's. Before, 128 clients trickling a request body
 // pinned all 128 pooled connections to that backend until Node's 300 s timeout.
+import { connect as connectHttp2 } from 'node:http2';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,5 +195,39 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
     await expect.poll(() => held.length).toBe(1);
     held.shift()!();
     expect((await next).status).toBe(200);
+  });
+
+  it('rule 28: over HTTP/2, small and large bodies arrive whole and a stalled one answers 408', async () => {
+    const gw = await gateway({ http2: { cleartext: true }, body: { idleTimeoutMs: 300 } });
+    const session = connectHttp2(gw.url());
+    session.on('error', () => undefined);
+    const post = (path: string, body: Buffer | undefined, end: boolean) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const stream = session.request({ ':method': 'POST', ':path': path, host: 'example.com' });
+        let status = 0;
+        const chunks: Buffer[] = [];
+        stream.on('response', (headers) => (status = Number(headers[':status'])));
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString() }));
+        stream.on('error', reject);
+        if (body !== undefined) stream.write(body);
+        if (end) stream.end();
+      });
+    try {
+      const before = bankingSeen.length;
+      expect(await post('/banking/h2-small', Buffer.alloc(100, 120), true)).toEqual({
+        status: 200,
+        text: 'banking',
+      });
+      expect(await post('/banking/h2-large', Buffer.alloc(200_000, 120), true)).toEqual({
+        status: 200,
+        text: 'banking',
+      });
+      expect(bankingSeen.length - before).toBe(2);
+      const stalled = await post('/banking/h2-stalled', Buffer.alloc(10, 120), false);
+      expect(stalled.status).toBe(408);
+    } finally {
+      session.destroy();
+    }
   });
 });
