@@ -5,7 +5,7 @@ import { connect as connectHttp2 } from 'node:http2';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { staticResolver } from '../src/index.js';
+import { InvalidOptionError, createProxy, staticResolver } from '../src/index.js';
 import type { GatewayOptions } from '../src/index.js';
 import { objectsFor, startBackend, startGateway, tableFor } from './support/fixtures.js';
 import type { Backend, RunningGateway } from './support/fixtures.js';
@@ -228,6 +228,20 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
       expect(stalled.status).toBe(408);
     } finally {
       session.destroy();
+    }
+  });
+
+  it('rule 28: an unusable bound is an InvalidOptionError naming the option', () => {
+    const cases = [
+      [{ pool: { maxQueued: -1 } }, 'pool.maxQueued'],
+      [{ pool: { queueTimeoutMs: Number.NaN } }, 'pool.queueTimeoutMs'],
+      [{ body: { idleTimeoutMs: -5 } }, 'body.idleTimeoutMs'],
+      [{ body: { bufferBytes: Number.NaN } }, 'body.bufferBytes'],
+      [{ mirror: { concurrency: -1 } }, 'mirror.concurrency'],
+    ] as const;
+    for (const [options, name] of cases) {
+      expect(() => createProxy(options)).toThrow(InvalidOptionError);
+      expect(() => createProxy(options)).toThrow(name);
     }
   });
 });

@@ -6,6 +6,7 @@
 import { H2CClient, Pool } from 'undici';
 import type { Dispatcher, buildConnector } from 'undici';
 import { DestinationGuard } from '../destinations/guard.js';
+import { InvalidOptionError } from '../errors.js';
 import { clampDelay } from '../timers.js';
 
 export interface PoolOptions {
@@ -38,6 +39,15 @@ export interface PoolOptions {
     readonly cert?: string | Buffer;
     readonly key?: string | Buffer;
   };
+}
+
+/** A pool option that must be a number >= 0, or its default. */
+function atLeastZero(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (Number.isNaN(value) || value < 0) {
+    throw new InvalidOptionError(`pool.${name} must be a number >= 0 (got ${value})`);
+  }
+  return value;
 }
 
 /** Concurrent streams undici's H2CClient opens on its one connection (its default). */
@@ -78,9 +88,10 @@ export class PoolSet {
     /** Refuses self-targets and denied destinations in every pool's connector. */
     private readonly guard: DestinationGuard = new DestinationGuard(),
   ) {
-    this.connections = options.connections === 0 ? Infinity : (options.connections ?? 128);
-    this.capacity = this.connections + (options.maxQueued ?? 1024);
-    this.queueTimeoutMs = clampDelay(options.queueTimeoutMs ?? 15_000);
+    this.connections =
+      options.connections === 0 ? Infinity : atLeastZero(options.connections, 128, 'connections');
+    this.capacity = this.connections + atLeastZero(options.maxQueued, 1024, 'maxQueued');
+    this.queueTimeoutMs = clampDelay(atLeastZero(options.queueTimeoutMs, 15_000, 'queueTimeoutMs'));
   }
 
   /**
