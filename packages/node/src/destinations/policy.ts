@@ -19,14 +19,19 @@ export interface DestinationPolicy {
 
 /**
  * Denied unless allowed: IPv4 and IPv6 link-local (169.254.0.0/16 holds the AWS, GCP and Azure
- * metadata service at 169.254.169.254), Alibaba Cloud's metadata address, and AWS's IPv6
- * metadata address.
+ * metadata service at 169.254.169.254), the same range through the well-known NAT64 prefix (an
+ * IPv6-only cluster reaches it there), Alibaba Cloud's metadata address, AWS's IPv6 metadata
+ * address, and the unspecified addresses: a connection to `0.0.0.0` or `::` lands on this host,
+ * which would walk around a deny of `127.0.0.0/8`, and no real backend lives there.
  */
 export const DEFAULT_DENIED_DESTINATIONS: readonly string[] = Object.freeze([
   '169.254.0.0/16',
   'fe80::/10',
+  '64:ff9b::a9fe:0/112',
   '100.100.100.200/32',
   'fd00:ec2::254/128',
+  '0.0.0.0/8',
+  '::/128',
 ]);
 
 /** Parses `text` (`a.b.c.d/n`, `x::/n`, or a bare address) into `list`, or throws naming `field`. */
