@@ -22,6 +22,7 @@ import type { ExchangeOptions } from './forward/exchange.js';
 import { applyModifiers } from './filters/headers.js';
 import { PoolSet } from './forward/pools.js';
 import { MirrorLoad } from './forward/mirror.js';
+import { ByteBudget } from './forward/body.js';
 import type { PoolOptions } from './forward/pools.js';
 import { backendLabel, routeLabel } from './labels.js';
 import { logAccess } from './logging.js';
@@ -77,12 +78,14 @@ export interface ProxyOptions {
   /**
    * Request bodies (rule 28). `bufferBytes` (default 64 KiB): a body up to this size is read
    * before a backend connection is taken, so a slow client never holds one; larger bodies are
-   * streamed; 0 streams every body. `idleTimeoutMs` (default 30 s): the longest pause between two
+   * streamed; 0 streams every body. `bufferTotalBytes` (default 64 MiB): the memory all requests
+   * together may hold that way; past it, bodies are streamed. `idleTimeoutMs` (default 30 s): the longest pause between two
    * chunks; `readTimeoutMs` (default 300 s): the longest time for the whole body. Either answers
    * 408 `SWY_BODY_TIMEOUT` and aborts the backend request; 0 turns it off.
    */
   readonly body?: {
     readonly bufferBytes?: number;
+    readonly bufferTotalBytes?: number;
     readonly idleTimeoutMs?: number;
     readonly readTimeoutMs?: number;
   };
@@ -145,6 +148,7 @@ class Engine implements EngineContext, ProxyEngine {
   readonly mirrorConcurrency: number;
   readonly mirrorLoad = new MirrorLoad();
   readonly bodyBufferBytes: number;
+  readonly bodyBudget: ByteBudget;
   readonly bodyIdleTimeoutMs: number;
   readonly bodyReadTimeoutMs: number;
   private readonly logger: Logger | undefined;
@@ -175,6 +179,9 @@ class Engine implements EngineContext, ProxyEngine {
     this.mirrorBufferBytes = options.mirror?.bufferBytes ?? 1024 * 1024;
     this.mirrorConcurrency = count(options.mirror?.concurrency, 64, 'mirror.concurrency');
     this.bodyBufferBytes = count(options.body?.bufferBytes, 64 * 1024, 'body.bufferBytes');
+    this.bodyBudget = new ByteBudget(
+      count(options.body?.bufferTotalBytes, 64 * 1024 * 1024, 'body.bufferTotalBytes'),
+    );
     this.bodyIdleTimeoutMs = count(options.body?.idleTimeoutMs, 30_000, 'body.idleTimeoutMs');
     this.bodyReadTimeoutMs = count(options.body?.readTimeoutMs, 300_000, 'body.readTimeoutMs');
     this.logger = options.logger === false ? undefined : options.logger;

@@ -119,6 +119,27 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
     }
   });
 
+  it('rule 28: past body.bufferTotalBytes, bodies are streamed rather than held in memory', async () => {
+    const gw = await gateway({ body: { bufferBytes: 1024, bufferTotalBytes: 2048 } });
+    const port = gw.gateway.addressFor(80)!.port;
+    const sockets = [1, 2, 3].map((i) => partialRequest(port, `/banking/budget-${i}`, 500, 10));
+    try {
+      // The third found the budget spent: its request went to the backend while its body arrives.
+      await expect.poll(() => bankingSeen).toContain('/banking/budget-3');
+      await sleep(100);
+      expect(bankingSeen).not.toContain('/banking/budget-1');
+      expect(bankingSeen).not.toContain('/banking/budget-2');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+    // Their budget comes back when they end: the next body is read first again.
+    await expect.poll(() => gw.gateway.proxy.inFlight).toBe(0);
+    const socket = partialRequest(port, '/banking/budget-4', 500, 10);
+    await sleep(200);
+    expect(bankingSeen).not.toContain('/banking/budget-4');
+    socket.destroy();
+  });
+
   it('rule 28: a body that stops before the backend is asked answers 408 SWY_BODY_TIMEOUT; the backend sees nothing', async () => {
     const gw = await gateway({ body: { idleTimeoutMs: 300 } });
     const socket = partialRequest(gw.gateway.addressFor(80)!.port, '/banking/stalled', 100, 10);

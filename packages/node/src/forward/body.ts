@@ -18,6 +18,28 @@ export function hasRequestBody(req: ProxyRequest): boolean {
 }
 
 /**
+ * The bytes all requests together may hold in memory while their bodies are read before
+ * connecting (`body.bufferTotalBytes`): many slow clients cannot make the gateway buffer without
+ * limit; past the budget, bodies are streamed instead.
+ */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(private readonly total: number) {}
+
+  /** Takes `bytes` from the budget; false (nothing taken) when they are not left. */
+  reserve(bytes: number): boolean {
+    if (this.used + bytes > this.total) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  free(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
+
+/**
  * Reads the body into memory while it fits in `limit` bytes, before any backend connection is
  * taken: a client trickling its body then holds only its own socket, never one of the backend's
  * pooled connections (rule 28). Resolves with the whole body, or, once it outgrows `limit`, with

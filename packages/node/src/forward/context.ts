@@ -9,6 +9,7 @@ import type { SwitchyardError } from '../errors.js';
 import type { ProxyRequest } from '../respond.js';
 import type { PoolSet } from './pools.js';
 import type { MirrorLoad } from './mirror.js';
+import type { ByteBudget } from './body.js';
 
 /** A finished exchange, as metrics and access logs see it. */
 export interface FinishedExchange {
@@ -48,6 +49,8 @@ export interface EngineContext {
   readonly mirrorLoad: MirrorLoad;
   /** Request bodies up to this size are read before a backend connection is taken; 0: none. */
   readonly bodyBufferBytes: number;
+  /** The memory every request together may hold for those bodies. */
+  readonly bodyBudget: ByteBudget;
   /** Longest pause in a request body before 408; 0: none. */
   readonly bodyIdleTimeoutMs: number;
   /** Longest time to receive a whole request body before 408; 0: none. */

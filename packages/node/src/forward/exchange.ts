@@ -104,6 +104,8 @@ export class Exchange implements FinishedExchange {
   private backoffImmediate: NodeJS.Immediate | undefined;
   private bodyIdleTimer: NodeJS.Timeout | undefined;
   private bodyReadTimer: NodeJS.Timeout | undefined;
+  /** Bytes of `body.bufferTotalBytes` this exchange holds while it reads its body first. */
+  private reservedBytes = 0;
   private waitingDrain = false;
   private originStart = -1;
   private readonly retry: RetryPolicy | undefined;
@@ -204,11 +206,14 @@ export class Exchange implements FinishedExchange {
       this.retry === undefined
         ? ctx.bodyBufferBytes
         : Math.max(ctx.bodyBufferBytes, ctx.retryBufferBytes);
+    // Past the memory budget, the body is streamed rather than read first.
+    this.reservedBytes = limit > 0 && ctx.bodyBudget.reserve(limit) ? limit : 0;
     const gathered: Promise<Buffer | Readable> =
-      limit > 0 ? gatherBody(req, limit) : Promise.resolve(req);
+      this.reservedBytes > 0 ? gatherBody(req, limit) : Promise.resolve(req);
     gathered.then(
       (body) => {
         if (this.state !== PENDING) return;
+        if (!Buffer.isBuffer(body)) this.freeReservedBytes();
         if (Buffer.isBuffer(body)) {
           this.body = body;
           this.sendMirrors(mirrors, body);
@@ -239,6 +244,12 @@ export class Exchange implements FinishedExchange {
     } else {
       this.fail(error);
     }
+  }
+
+  private freeReservedBytes(): void {
+    if (this.reservedBytes === 0) return;
+    this.ctx.bodyBudget.free(this.reservedBytes);
+    this.reservedBytes = 0;
   }
 
   private clearBodyTimers(): void {
@@ -452,6 +463,7 @@ export class Exchange implements FinishedExchange {
     if (this.backoffImmediate !== undefined) clearImmediate(this.backoffImmediate);
     if (this.attempt?.timer !== undefined) clearTimeout(this.attempt.timer);
     this.clearBodyTimers();
+    this.freeReservedBytes();
     this.ctx.finish(this);
   }
 }
