@@ -89,6 +89,12 @@ export interface ProxyOptions {
     readonly idleTimeoutMs?: number;
     readonly readTimeoutMs?: number;
   };
+  /**
+   * Responses (rule 28). `stallTimeoutMs` (default 60 s): a client that reads nothing of an
+   * answer it is behind on for this long is disconnected and the backend request aborted, so it
+   * cannot hold a backend connection paused by backpressure; 0 turns it off.
+   */
+  readonly response?: { readonly stallTimeoutMs?: number };
 }
 
 /**
@@ -151,6 +157,7 @@ class Engine implements EngineContext, ProxyEngine {
   readonly bodyBudget: ByteBudget;
   readonly bodyIdleTimeoutMs: number;
   readonly bodyReadTimeoutMs: number;
+  readonly responseStallTimeoutMs: number;
   private readonly logger: Logger | undefined;
   private readonly metrics: ProxyMetrics | undefined;
   private readonly openTunnels = new Set<Duplex>();
@@ -184,6 +191,11 @@ class Engine implements EngineContext, ProxyEngine {
     );
     this.bodyIdleTimeoutMs = count(options.body?.idleTimeoutMs, 30_000, 'body.idleTimeoutMs');
     this.bodyReadTimeoutMs = count(options.body?.readTimeoutMs, 300_000, 'body.readTimeoutMs');
+    this.responseStallTimeoutMs = count(
+      options.response?.stallTimeoutMs,
+      60_000,
+      'response.stallTimeoutMs',
+    );
     this.logger = options.logger === false ? undefined : options.logger;
     this.metrics = options.metrics === false ? undefined : options.metrics;
   }

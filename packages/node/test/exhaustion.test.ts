@@ -41,6 +41,8 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
   let banking: Backend;
   let other: Backend;
   let hold: Backend;
+  let big: Backend;
+  const bigOutcomes: string[] = [];
   const bankingSeen: string[] = [];
   const bankingAborted: string[] = [];
   const held: (() => void)[] = [];
@@ -59,6 +61,24 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
       req.resume();
       req.on('end', () => res.end('other team'));
     });
+    // 64 MiB, far more than socket buffers hold: a client that does not read stalls it.
+    big = await startBackend((req, res) => {
+      const chunk = Buffer.alloc(64 * 1024, 98);
+      let left = 1024;
+      res.on('close', () => bigOutcomes.push(res.writableFinished ? 'finished' : 'cut'));
+      const pump = (): void => {
+        while (left > 0) {
+          left -= 1;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      if (req.url?.includes('small')) res.end('small');
+      else pump();
+    });
     hold = await startBackend((req, res) => {
       req.resume();
       held.push(() => res.end('released'));
@@ -68,7 +88,7 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
   afterAll(async () => {
     for (const release of held) release();
     await Promise.all(gateways.map((gw) => gw.close()));
-    await Promise.all([banking.close(), other.close(), hold.close()]);
+    await Promise.all([banking.close(), other.close(), hold.close(), big.close()]);
   });
 
   async function gateway(options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
@@ -78,12 +98,14 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
           { path: '/banking', service: 'banking' },
           { path: '/other', service: 'other' },
           { path: '/hold', service: 'hold' },
+          { path: '/big', service: 'big' },
         ]),
       ),
       resolver: staticResolver({
         'infra/banking:8080': banking.origin,
         'infra/other:8080': other.origin,
         'infra/hold:8080': hold.origin,
+        'infra/big:8080': big.origin,
       }),
       ...options,
     });
@@ -252,6 +274,20 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
     }
   });
 
+  it('rule 28: a client that stops reading a response is cut after response.stallTimeoutMs; the backend connection is freed', async () => {
+    const gw = await gateway({ response: { stallTimeoutMs: 300 }, pool: { connections: 1 } });
+    const socket = connect(gw.gateway.addressFor(80)!.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write('GET /big/stream HTTP/1.1\r\nhost: example.com\r\n\r\n');
+    socket.pause();
+    await expect.poll(() => bigOutcomes, { timeout: 5000 }).toContain('cut');
+    await expect.poll(() => gw.gateway.proxy.inFlight).toBe(0);
+    socket.destroy();
+    // The pool's only connection serves the next request.
+    const next = await send(`${gw.url()}/big/small`);
+    expect(next.body).toBe('small');
+  });
+
   it('rule 28: an unusable bound is an InvalidOptionError naming the option', () => {
     const cases = [
       [{ pool: { maxQueued: -1 } }, 'pool.maxQueued'],
@@ -259,6 +295,7 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
       [{ body: { idleTimeoutMs: -5 } }, 'body.idleTimeoutMs'],
       [{ body: { bufferBytes: Number.NaN } }, 'body.bufferBytes'],
       [{ mirror: { concurrency: -1 } }, 'mirror.concurrency'],
+      [{ response: { stallTimeoutMs: -1 } }, 'response.stallTimeoutMs'],
     ] as const;
     for (const [options, name] of cases) {
       expect(() => createProxy(options)).toThrow(InvalidOptionError);

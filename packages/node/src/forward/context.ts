@@ -55,6 +55,8 @@ export interface EngineContext {
   readonly bodyIdleTimeoutMs: number;
   /** Longest time to receive a whole request body before 408; 0: none. */
   readonly bodyReadTimeoutMs: number;
+  /** Longest time a client may read nothing of a response it is behind on; 0: none. */
+  readonly responseStallTimeoutMs: number;
   /** An exchange started (in-flight accounting). */
   begin(): void;
   /** An exchange finished: in-flight accounting, metrics, access log. */

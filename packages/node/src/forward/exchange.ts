@@ -68,6 +68,10 @@ function onRequestTimeout(exchange: Exchange): void {
   exchange.requestTimedOut();
 }
 
+function onResponseStall(exchange: Exchange): void {
+  exchange.responseStalled();
+}
+
 function onBodyTimeout(exchange: Exchange): void {
   exchange.bodyTimedOut();
 }
@@ -104,6 +108,7 @@ export class Exchange implements FinishedExchange {
   private backoffImmediate: NodeJS.Immediate | undefined;
   private bodyIdleTimer: NodeJS.Timeout | undefined;
   private bodyReadTimer: NodeJS.Timeout | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
   /** Bytes of `body.bufferTotalBytes` this exchange holds while it reads its body first. */
   private reservedBytes = 0;
   private waitingDrain = false;
@@ -366,13 +371,30 @@ export class Exchange implements FinishedExchange {
     if (!this.waitingDrain) {
       this.waitingDrain = true;
       this.res.once('drain', onResponseDrain);
+      // Rule 28: a client that stops reading would hold the backend connection (paused by
+      // backpressure) for as long as it likes.
+      if (this.ctx.responseStallTimeoutMs > 0) {
+        this.drainTimer = armTimer(onResponseStall, this.ctx.responseStallTimeoutMs, this);
+      }
     }
     return false;
   }
 
   drained(): void {
     this.waitingDrain = false;
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
     this.attempt?.resumeFn?.();
+  }
+
+  /** The client read nothing for `response.stallTimeoutMs`: cut both sides. */
+  responseStalled(): void {
+    this.drainTimer = undefined;
+    if (this.state === DONE) return;
+    const error = new ClientAbortedError('client stopped reading the response');
+    this.attempt?.cancel(error);
+    this.res.destroy();
+    this.done(499, error);
   }
 
   onComplete(attempt: Attempt): void {
@@ -464,6 +486,7 @@ export class Exchange implements FinishedExchange {
     if (this.attempt?.timer !== undefined) clearTimeout(this.attempt.timer);
     this.clearBodyTimers();
     this.freeReservedBytes();
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     this.ctx.finish(this);
   }
 }
