@@ -25,7 +25,8 @@ import {
 import type { SwitchyardError } from '../errors.js';
 import { isHttp2, remoteAddressOf, sendError, writeHead } from '../respond.js';
 import type { ProxyRequest, ProxyResponse } from '../respond.js';
-import { gatherBody, hasRequestBody, noop, teeBody } from './body.js';
+import { hasRequestBody, noop, teeBody } from './body.js';
+import { RequestBodyReader } from './request-body.js';
 import type { EngineContext, FinishedExchange } from './context.js';
 import { Attempt, onAttemptTimeout, onQueueTimeout } from './attempt.js';
 import { failureError, isFinal } from './failure.js';
@@ -72,10 +73,6 @@ function onResponseStall(exchange: Exchange): void {
   exchange.responseStalled();
 }
 
-function onBodyTimeout(exchange: Exchange): void {
-  exchange.bodyTimedOut();
-}
-
 function retryNow(exchange: Exchange): void {
   exchange.dispatch();
 }
@@ -106,11 +103,8 @@ export class Exchange implements FinishedExchange {
   private requestTimer: NodeJS.Timeout | undefined;
   private backoffTimer: NodeJS.Timeout | undefined;
   private backoffImmediate: NodeJS.Immediate | undefined;
-  private bodyIdleTimer: NodeJS.Timeout | undefined;
-  private bodyReadTimer: NodeJS.Timeout | undefined;
+  private bodyReader: RequestBodyReader | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
-  /** Bytes of `body.bufferTotalBytes` this exchange holds while it reads its body first. */
-  private reservedBytes = 0;
   private waitingDrain = false;
   private originStart = -1;
   private readonly retry: RetryPolicy | undefined;
@@ -190,42 +184,20 @@ export class Exchange implements FinishedExchange {
     this.readBody(mirrors);
   }
 
-  /**
-   * Rule 28: a body that fits in the buffer is read before a backend connection is taken (and can
-   * be replayed by a retry); a larger one is streamed. Either way the client must keep sending:
-   * `body.idleTimeoutMs` without a byte, or `body.readTimeoutMs` for the whole body, answers 408.
-   */
+  /** Reads the body (`request-body.ts`), then sends mirrors and the first attempt. */
   private readBody(mirrors: readonly Mirror[]): void {
-    const { ctx, req } = this;
-    req.pause();
-    if (ctx.bodyIdleTimeoutMs > 0) {
-      const idle = armTimer(onBodyTimeout, ctx.bodyIdleTimeoutMs, this);
-      this.bodyIdleTimer = idle;
-      req.on('data', () => idle.refresh());
-    }
-    if (ctx.bodyReadTimeoutMs > 0) {
-      this.bodyReadTimer = armTimer(onBodyTimeout, ctx.bodyReadTimeoutMs, this);
-    }
-    req.once('end', () => this.clearBodyTimers());
-    const limit =
-      this.retry === undefined
-        ? ctx.bodyBufferBytes
-        : Math.max(ctx.bodyBufferBytes, ctx.retryBufferBytes);
-    // Past the memory budget, the body is streamed rather than read first.
-    this.reservedBytes = limit > 0 && ctx.bodyBudget.reserve(limit) ? limit : 0;
-    const gathered: Promise<Buffer | Readable> =
-      this.reservedBytes > 0 ? gatherBody(req, limit) : Promise.resolve(req);
-    gathered.then(
+    const reader = new RequestBodyReader(this.ctx, this.req, this);
+    this.bodyReader = reader;
+    reader.read(this.retry !== undefined).then(
       (body) => {
         if (this.state !== PENDING) return;
-        if (!Buffer.isBuffer(body)) this.freeReservedBytes();
         if (Buffer.isBuffer(body)) {
           this.body = body;
           this.sendMirrors(mirrors, body);
         } else {
           // Streamed through a copy, so that aborting the backend request never destroys the
           // client's own stream (and with it the socket the 408 or 5xx must go out on).
-          const { primary, copies } = teeBody(req, mirrors.length, ctx.mirrorBufferBytes);
+          const { primary, copies } = teeBody(this.req, mirrors.length, this.ctx.mirrorBufferBytes);
           this.body = primary;
           if (mirrors.length > 0) this.sendMirrors(mirrors, copies);
         }
@@ -237,7 +209,6 @@ export class Exchange implements FinishedExchange {
 
   /** The client stopped sending its body (or took too long): 408, backend request aborted. */
   bodyTimedOut(): void {
-    this.clearBodyTimers();
     if (this.state === DONE || this.req.complete) return;
     const error = new BodyTimeoutError();
     this.attempt?.cancel(error);
@@ -249,19 +220,6 @@ export class Exchange implements FinishedExchange {
     } else {
       this.fail(error);
     }
-  }
-
-  private freeReservedBytes(): void {
-    if (this.reservedBytes === 0) return;
-    this.ctx.bodyBudget.free(this.reservedBytes);
-    this.reservedBytes = 0;
-  }
-
-  private clearBodyTimers(): void {
-    if (this.bodyIdleTimer !== undefined) clearTimeout(this.bodyIdleTimer);
-    if (this.bodyReadTimer !== undefined) clearTimeout(this.bodyReadTimer);
-    this.bodyIdleTimer = undefined;
-    this.bodyReadTimer = undefined;
   }
 
   /** Fires the chosen mirrors; `bodies` is one body for all, or one stream copy per mirror. */
@@ -484,8 +442,7 @@ export class Exchange implements FinishedExchange {
     if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
     if (this.backoffImmediate !== undefined) clearImmediate(this.backoffImmediate);
     if (this.attempt?.timer !== undefined) clearTimeout(this.attempt.timer);
-    this.clearBodyTimers();
-    this.freeReservedBytes();
+    this.bodyReader?.end();
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     this.ctx.finish(this);
   }
