@@ -141,6 +141,36 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
     }
   });
 
+  it('rule 28: clients trickling large (streamed) bodies hold at most half the connections; the rest serve fast requests', async () => {
+    const gw = await gateway({ pool: { connections: 4 }, body: { bufferBytes: 1024 } });
+    const port = gw.gateway.addressFor(80)!.port;
+    const slow = [1, 2, 3, 4].map((i) =>
+      partialRequest(port, `/banking/large-${i}`, 100_000, 2048),
+    );
+    const answers = slow.map((socket) => readAll(socket, 3000));
+    const trickle = setInterval(() => {
+      for (const socket of slow) if (!socket.destroyed) socket.write('x');
+    }, 100);
+    try {
+      await expect.poll(() => bankingSeen.filter((url) => url.includes('large')).length).toBe(2);
+      await sleep(100);
+      expect(bankingSeen.filter((url) => url.includes('large'))).toHaveLength(2);
+      const fast = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          send(`${gw.url()}/banking/quick-${i}`, { method: 'POST', body: 'small' }),
+        ),
+      );
+      expect(fast.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+    } finally {
+      clearInterval(trickle);
+      for (const socket of slow) socket.destroy();
+    }
+    const refused = (await Promise.all(answers)).filter((raw) =>
+      raw.includes('SWY_BACKEND_SATURATED'),
+    );
+    expect(refused).toHaveLength(2);
+  });
+
   it('rule 28: past body.bufferTotalBytes, bodies are streamed rather than held in memory', async () => {
     const gw = await gateway({ body: { bufferBytes: 1024, bufferTotalBytes: 2048 } });
     const port = gw.gateway.addressFor(80)!.port;
@@ -291,6 +321,7 @@ describe('rule 28: slow bodies and full pools do not exhaust a backend', () => {
   it('rule 28: an unusable bound is an InvalidOptionError naming the option', () => {
     const cases = [
       [{ pool: { maxQueued: -1 } }, 'pool.maxQueued'],
+      [{ pool: { maxStreamingBodies: -1 } }, 'pool.maxStreamingBodies'],
       [{ pool: { queueTimeoutMs: Number.NaN } }, 'pool.queueTimeoutMs'],
       [{ body: { idleTimeoutMs: -5 } }, 'body.idleTimeoutMs'],
       [{ body: { bufferBytes: Number.NaN } }, 'body.bufferBytes'],

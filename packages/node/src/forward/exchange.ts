@@ -262,11 +262,14 @@ export class Exchange implements FinishedExchange {
     const h2c = this.backend.appProtocol === 'kubernetes.io/h2c';
     // Rule 28: a bounded place in the backend's pool, and a bounded wait for a connection.
     const pools = this.ctx.pools;
-    const admission = pools.admit(origin, h2c);
+    const streaming = this.body !== null && !Buffer.isBuffer(this.body);
+    const admission = pools.admit(origin, h2c, streaming);
     attempt.admission = admission;
     if (admission === undefined) {
       attempt.stale = true;
-      const full = 'backend saturated: every connection busy and the queue full';
+      const full = streaming
+        ? 'backend saturated: no place for another streamed request body'
+        : 'backend saturated: every connection busy and the queue full';
       this.attemptFailed(attempt, 'saturated', new BackendSaturatedError(full));
       return;
     }

@@ -143,7 +143,7 @@ export function sendMirror(
   const origin =
     origins.length === 1 ? origins[0]! : origins[Math.floor(ctx.random() * origins.length)]!;
   // A mirror never takes the last places of a backend's pool from the requests it serves.
-  const admission = ctx.pools.admit(origin, false);
+  const admission = ctx.pools.admit(origin, false, body !== null && !Buffer.isBuffer(body));
   if (admission === undefined) {
     ctx.mirrorLoad.give(key);
     drop('mirror_dropped');

@@ -28,6 +28,13 @@ export interface PoolOptions {
    * answered 503 `SWY_BACKEND_SATURATED` at once. Default 1024.
    */
   readonly maxQueued?: number;
+  /**
+   * Requests per origin whose body is streamed (larger than `body.bufferBytes`) that may hold or
+   * wait for a connection at once; more are answered 503 `SWY_BACKEND_SATURATED`. Clients that
+   * trickle large bodies can then pin at most this many connections, and the rest stay for
+   * everyone else. Default: half of `connections`.
+   */
+  readonly maxStreamingBodies?: number;
   /** Longest wait for a connection; then 503 `SWY_BACKEND_SATURATED`. Default 15000 ms; 0: none. */
   readonly queueTimeoutMs?: number;
   /** Largest response header block accepted from a backend; default 16 KiB (Node's). */
@@ -58,28 +65,41 @@ export class Admission {
   private released = false;
 
   constructor(
-    private readonly outstanding: Map<string, number>,
+    private readonly counts: PoolCounts,
     private readonly key: string,
     /** Every connection was busy when it was admitted: it waits in the queue. */
     readonly queued: boolean,
+    /** Its request body is streamed. */
+    private readonly streaming: boolean,
   ) {}
 
   release(): void {
     if (this.released) return;
     this.released = true;
-    const left = (this.outstanding.get(this.key) ?? 1) - 1;
-    if (left <= 0) this.outstanding.delete(this.key);
-    else this.outstanding.set(this.key, left);
+    decrement(this.counts.all, this.key);
+    if (this.streaming) decrement(this.counts.streaming, this.key);
   }
+}
+
+/** Requests dispatched and not settled (running or queued), per pool key. */
+interface PoolCounts {
+  readonly all: Map<string, number>;
+  readonly streaming: Map<string, number>;
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left <= 0) counts.delete(key);
+  else counts.set(key, left);
 }
 
 /** The pools of one proxy, created on first use. */
 export class PoolSet {
   private readonly pools = new Map<string, Dispatcher>();
-  /** Requests dispatched and not settled (running or queued), per pool key. */
-  private readonly outstanding = new Map<string, number>();
+  private readonly counts: PoolCounts = { all: new Map(), streaming: new Map() };
   private readonly capacity: number;
   private readonly connections: number;
+  private readonly maxStreaming: number;
   /** Longest wait for a connection, 0 for none. */
   readonly queueTimeoutMs: number;
 
@@ -91,20 +111,33 @@ export class PoolSet {
     this.connections =
       options.connections === 0 ? Infinity : atLeastZero(options.connections, 128, 'connections');
     this.capacity = this.connections + atLeastZero(options.maxQueued, 1024, 'maxQueued');
+    this.maxStreaming = atLeastZero(
+      options.maxStreamingBodies,
+      Math.ceil(this.connections / 2),
+      'maxStreamingBodies',
+    );
     this.queueTimeoutMs = clampDelay(atLeastZero(options.queueTimeoutMs, 15_000, 'queueTimeoutMs'));
   }
 
   /**
    * Takes a place in `origin`'s pool (a connection, or a queue slot when every connection is
    * busy): `release()` gives it back (idempotent) once undici settles the request. Undefined when
-   * the pool and its queue are full.
+   * the pool and its queue are full, or, for a request whose body is `streaming`, when
+   * `maxStreamingBodies` such requests already hold places.
    */
-  admit(origin: string, h2c: boolean): Admission | undefined {
+  admit(origin: string, h2c: boolean, streaming = false): Admission | undefined {
     const key = h2c ? `h2c+${origin}` : origin;
-    const count = this.outstanding.get(key) ?? 0;
+    const { all, streaming: streamingCounts } = this.counts;
+    const count = all.get(key) ?? 0;
     if (count >= this.capacity) return undefined;
-    this.outstanding.set(key, count + 1);
-    return new Admission(this.outstanding, key, count >= (h2c ? H2C_STREAMS : this.connections));
+    if (streaming) {
+      const streams = streamingCounts.get(key) ?? 0;
+      if (streams >= this.maxStreaming) return undefined;
+      streamingCounts.set(key, streams + 1);
+    }
+    all.set(key, count + 1);
+    const queued = count >= (h2c ? H2C_STREAMS : this.connections);
+    return new Admission(this.counts, key, queued, streaming);
   }
 
   /** The dispatcher for `origin`; `h2c` selects cleartext HTTP/2 with prior knowledge. */
