@@ -255,9 +255,6 @@ class GatewayImpl implements Gateway {
     this.unsubscribe?.();
     const servers = [...this.servers.values()];
     this.servers.clear();
-    for (const server of servers) {
-      if (server.address !== undefined) this.proxy.ownAddresses.delete(server.address);
-    }
     const drained = Promise.all([...servers.map((server) => server.drain()), this.proxy.idle()]);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -265,7 +262,11 @@ class GatewayImpl implements Gateway {
     });
     await Promise.race([drained, deadline]);
     clearTimeout(timer);
-    for (const server of servers) server.destroy();
+    for (const server of servers) {
+      server.destroy();
+      // Only now: while draining, a request must still not be sent back to this gateway.
+      if (server.address !== undefined) this.proxy.ownAddresses.delete(server.address);
+    }
     if (this.ownsProxy) await this.proxy.close({ force: true });
     if (this.admin !== undefined && this.admin.listening) {
       this.admin.closeAllConnections();
