@@ -234,3 +234,28 @@ describe('decision 21: self-targets are refused with 508, never connected to', (
     expect(answer.body).toBe('echo');
   });
 });
+
+describe('decision 21: listeners added and removed by a table swap', () => {
+  it('decision 21: a listener opened by a swap is a self-target; once closed by a swap it is not', async () => {
+    const map = new Map<string, string>();
+    const one = [{ name: 'http', port: 80, protocol: 'HTTP' }];
+    const two = [...one, { name: 'extra', port: 81, protocol: 'HTTP' }];
+    const objects = (listeners: readonly Record<string, unknown>[]) =>
+      objectsFor([{ path: '/to-extra', service: 'extra' }], { listeners });
+    const source = swappableSource(tableFor(objects(one)));
+    const gw = await startGateway({ source, resolver: staticResolver(map) });
+    try {
+      source.swap(tableFor(objects(two)));
+      await gw.gateway.settled();
+      const extra = gw.gateway.addressFor(81)!;
+      map.set('infra/extra:8080', `http://127.0.0.1:${extra.port}`);
+      const looped = await send(`${gw.url()}/to-extra`);
+      expect(looped.status).toBe(508);
+      source.swap(tableFor(objects(one)));
+      await gw.gateway.settled();
+      await expect.poll(async () => (await send(`${gw.url()}/to-extra`)).status).toBe(502);
+    } finally {
+      await gw.close();
+    }
+  });
+});
