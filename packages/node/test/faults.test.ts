@@ -15,6 +15,7 @@ import {
 } from './support/fixtures.js';
 import type { Backend, RunningGateway } from './support/fixtures.js';
 import { isShortError, send, sendRaw } from './support/client.js';
+import { headerSafe } from '../src/respond.js';
 
 const BIG = 32 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 120);
@@ -176,6 +177,13 @@ describe('fault answers and fault tolerance', () => {
       expect(answer.body).toContain(name);
       expect(answer.headers['x-switchyard-backend']).toBe(name);
     }
+  });
+
+  it('the backend name in a header or body is one line of visible ASCII, whatever the name holds', () => {
+    expect(headerSafe('infra/bff:8080')).toBe('infra/bff:8080');
+    const hostile = headerSafe('ns/a\r\nset-cookie: x=1 %ñ\u0000:80');
+    expect(hostile).toMatch(/^[\x21-\x7e]+$/);
+    expect(hostile).toBe('ns/a%0D%0Aset-cookie:%20x=1%20%25%C3%B1%00:80');
   });
 
   it('502: a gateway answer about a backend names it in x-switchyard-backend', async () => {
