@@ -16,6 +16,10 @@ export type SwitchyardErrorCode =
   | 'SWY_URI_TOO_LONG'
   | 'SWY_INVALID_CONFIGURATION'
   | 'SWY_BACKEND_UNREACHABLE'
+  | 'SWY_SELF_TARGET'
+  | 'SWY_DESTINATION_DENIED'
+  | 'SWY_BACKEND_SATURATED'
+  | 'SWY_BODY_TIMEOUT'
   | 'SWY_BACKEND_PROTOCOL'
   | 'SWY_UPGRADE_FAILED'
   | 'SWY_NO_ENDPOINTS'
@@ -31,6 +35,11 @@ export type SwitchyardErrorCode =
 /** Base class: `code` is stable across releases, `status` is what the client is answered. */
 export class SwitchyardError extends Error {
   override readonly name: string = 'SwitchyardError';
+  /**
+   * The backend this answer is about (`namespace/name:port`, `Kind:namespace/name:port` for other
+   * kinds), when one was chosen: sent in the `x-switchyard-backend` header.
+   */
+  backend: string | undefined;
   constructor(
     message: string,
     readonly code: SwitchyardErrorCode,
@@ -90,6 +99,34 @@ export class BackendUnreachableError extends SwitchyardError {
   }
 }
 
+/**
+ * 508 (decision 21): the backend, Backend host or mirror resolves to one of this gateway's own
+ * listener or admin addresses; the request is refused, never sent there.
+ */
+export class SelfTargetError extends SwitchyardError {
+  override readonly name = 'SelfTargetError';
+  constructor(
+    message = 'refused: the backend is this gateway itself',
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'SWY_SELF_TARGET', 508, options);
+  }
+}
+
+/**
+ * 502 (decision 22): the backend resolves to an address the destination policy denies
+ * (link-local and cloud metadata by default); nothing is sent there.
+ */
+export class DestinationDeniedError extends SwitchyardError {
+  override readonly name = 'DestinationDeniedError';
+  constructor(
+    message = 'refused: the destination policy denies this backend',
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'SWY_DESTINATION_DENIED', 502, options);
+  }
+}
+
 /** 502: the backend answered something that is not valid HTTP (bad framing, oversized headers). */
 export class BackendProtocolError extends SwitchyardError {
   override readonly name = 'BackendProtocolError';
@@ -124,6 +161,30 @@ export class BackendUnavailableError extends SwitchyardError {
   override readonly name = 'BackendUnavailableError';
   constructor(message = 'backend unavailable', options?: { cause?: unknown }) {
     super(message, 'SWY_BACKEND_UNAVAILABLE', 503, options);
+  }
+}
+
+/**
+ * 503 (rule 28): the backend's pool is at its bound (`pool.connections` busy and `pool.maxQueued`
+ * waiting), or this request waited longer than `pool.queueTimeoutMs` for a connection. Not
+ * retried: more attempts would add to the load that caused it.
+ */
+export class BackendSaturatedError extends SwitchyardError {
+  override readonly name = 'BackendSaturatedError';
+  constructor(message = 'backend saturated', options?: { cause?: unknown }) {
+    super(message, 'SWY_BACKEND_SATURATED', 503, options);
+  }
+}
+
+/**
+ * 408 (rule 28): the client stopped sending its request body for `body.idleTimeoutMs`, or took
+ * longer than `body.readTimeoutMs` for all of it. The backend request is aborted and its
+ * connection freed; the client connection is closed after the answer.
+ */
+export class BodyTimeoutError extends SwitchyardError {
+  override readonly name = 'BodyTimeoutError';
+  constructor(message = 'request body timeout') {
+    super(message, 'SWY_BODY_TIMEOUT', 408);
   }
 }
 

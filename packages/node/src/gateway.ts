@@ -16,6 +16,7 @@ import type { ProxyMetrics } from './metrics.js';
 import { createProxy } from './proxy.js';
 import type { ProxyEngine, ProxyOptions } from './proxy.js';
 import { isHttp2 } from './respond.js';
+import { clampDelay } from './timers.js';
 import { PortServer, listen } from './server.js';
 import type { Handler, ServerTuning, Upgrader } from './server.js';
 import type { CertificateProvider, TlsCertificate } from './tls.js';
@@ -44,7 +45,11 @@ export interface GatewayOptions extends Omit<ProxyOptions, 'logger' | 'metrics'>
    * knowledge next to HTTP/1.1 (default off).
    */
   readonly http2?: { readonly tls?: boolean; readonly cleartext?: boolean };
-  /** Admin endpoints (`/healthz`, `/readyz`, `/metrics`) on their own port. */
+  /**
+   * Admin endpoints (`/healthz`, `/readyz`, `/metrics`) on their own port, bound to `host`
+   * (default `127.0.0.1`: metrics name every route and backend, so they are not published on
+   * every interface unless asked for; in a Pod, give the Pod's address or `0.0.0.0` for probes).
+   */
   readonly admin?: { readonly port: number; readonly host?: string } | false;
   /** How long `close()` waits for in-flight requests by default; default 10000 ms. */
   readonly shutdownGraceMs?: number;
@@ -136,8 +141,9 @@ class GatewayImpl implements Gateway {
       });
       if (this.admin !== undefined && this.options.admin) {
         const admin = this.options.admin;
-        const address = await listen(this.admin, admin.port, admin.host);
+        const address = await listen(this.admin, admin.port, admin.host ?? '127.0.0.1');
         this.adminAddress = { host: address.address, port: address.port };
+        this.proxy.ownAddresses.add(address);
       }
       this.started = true;
       this.logger?.info({ listeners: this.addresses() }, 'gateway listening');
@@ -185,6 +191,7 @@ class GatewayImpl implements Gateway {
       const group = wanted.get(port);
       if (group === undefined || group[0]!.protocol !== server.protocol) {
         this.servers.delete(port);
+        if (server.address !== undefined) this.proxy.ownAddresses.delete(server.address);
         void server.drain();
       }
     }
@@ -220,6 +227,7 @@ class GatewayImpl implements Gateway {
       if (fresh) {
         if (server.selector?.fallback !== undefined) server.refreshDefaultContext();
         await server.listen(this.options.host, this.bindPort(port));
+        this.proxy.ownAddresses.add(server.address!);
         this.servers.set(port, server);
       }
     }
@@ -261,15 +269,21 @@ class GatewayImpl implements Gateway {
     const drained = Promise.all([...servers.map((server) => server.drain()), this.proxy.idle()]);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
+      timer = setTimeout(resolve, clampDelay(graceMs));
     });
     await Promise.race([drained, deadline]);
     clearTimeout(timer);
-    for (const server of servers) server.destroy();
+    for (const server of servers) {
+      server.destroy();
+      // Only now: while draining, a request must still not be sent back to this gateway.
+      if (server.address !== undefined) this.proxy.ownAddresses.delete(server.address);
+    }
     if (this.ownsProxy) await this.proxy.close({ force: true });
     if (this.admin !== undefined && this.admin.listening) {
       this.admin.closeAllConnections();
       await new Promise<void>((resolve) => this.admin!.close(() => resolve()));
+      const admin = this.adminAddress;
+      if (admin !== undefined) this.proxy.ownAddresses.delete({ address: admin.host, ...admin });
     }
     this.logger?.info('gateway closed');
   }

@@ -9,6 +9,9 @@ import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Decision, ForwardDecision, RouteRef } from '@switchyard/core';
 import { defaultResolver } from './backends/default.js';
+import { DestinationGuard } from './destinations/guard.js';
+import type { OwnAddresses } from './destinations/own-addresses.js';
+import type { DestinationPolicy } from './destinations/policy.js';
 import type { BackendResolver, BackendTarget } from './backends/resolver.js';
 import { InvalidOptionError, errorForStatus } from './errors.js';
 import { chooseBackend } from './forward/choose.js';
@@ -24,6 +27,8 @@ import { whenIdle } from './pipeline.js';
 import type { IntakeOptions, IntakePolicy } from './intake.js';
 import { serveAsPlainHttp } from './replay.js';
 import { PoolSet } from './forward/pools.js';
+import { MirrorLoad } from './forward/mirror.js';
+import { ByteBudget } from './forward/body.js';
 import type { PoolOptions } from './forward/pools.js';
 import { backendLabel, routeLabel } from './labels.js';
 import { logAccess } from './logging.js';
@@ -66,8 +71,42 @@ export interface ProxyOptions extends IntakeOptions {
    * not retried. Default 64 KiB.
    */
   readonly retryBufferBytes?: number;
-  /** Mirrors: header and body timeout (default 10 s) and the largest backlog (default 1 MiB). */
-  readonly mirror?: { readonly timeoutMs?: number; readonly bufferBytes?: number };
+  /**
+   * Where backends may be (decision 22): link-local and cloud metadata addresses are refused by
+   * default (`SWY_DESTINATION_DENIED`); `deny` adds CIDRs, `allow` makes exceptions.
+   */
+  readonly destinations?: DestinationPolicy;
+  /**
+   * Mirrors: the longest a mirrored request may live, from dispatch to its last byte (default
+   * 10 s), the largest backlog behind the primary (default 1 MiB), and how many mirrored requests
+   * may be in flight per mirror backend (default 64; more are dropped and counted as
+   * `mirror_dropped`).
+   */
+  readonly mirror?: {
+    readonly timeoutMs?: number;
+    readonly bufferBytes?: number;
+    readonly concurrency?: number;
+  };
+  /**
+   * Request bodies (rule 28). `bufferBytes` (default 64 KiB): a body up to this size is read
+   * before a backend connection is taken, so a slow client never holds one; larger bodies are
+   * streamed; 0 streams every body. `bufferTotalBytes` (default 64 MiB): the memory all requests
+   * together may hold that way; past it, bodies are streamed. `idleTimeoutMs` (default 30 s): the longest pause between two
+   * chunks; `readTimeoutMs` (default 300 s): the longest time for the whole body. Either answers
+   * 408 `SWY_BODY_TIMEOUT` and aborts the backend request; 0 turns it off.
+   */
+  readonly body?: {
+    readonly bufferBytes?: number;
+    readonly bufferTotalBytes?: number;
+    readonly idleTimeoutMs?: number;
+    readonly readTimeoutMs?: number;
+  };
+  /**
+   * Responses (rule 28). `stallTimeoutMs` (default 60 s): a client that reads nothing of an
+   * answer it is behind on for this long is disconnected and the backend request aborted, so it
+   * cannot hold a backend connection paused by backpressure; 0 turns it off.
+   */
+  readonly response?: { readonly stallTimeoutMs?: number };
 }
 
 /**
@@ -113,6 +152,12 @@ export interface ProxyEngine {
   admitUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, proceed: () => void): void;
   /** Exchanges in progress (WebSocket tunnels not included). */
   readonly inFlight: number;
+  /**
+   * The addresses this proxy's own servers listen on (decision 21): a backend resolving to one is
+   * refused with 508 (`SWY_SELF_TARGET`). `createGateway` records its listeners and admin port;
+   * behind your own server, `proxy.ownAddresses.add(server.address())`.
+   */
+  readonly ownAddresses: OwnAddresses;
   /** Open WebSocket (upgrade) tunnels. */
   readonly tunnels: number;
   /** Resolves when no exchange is in progress. */
@@ -137,14 +182,25 @@ class Engine implements EngineContext, ProxyEngine {
   readonly retryBufferBytes: number;
   readonly mirrorTimeoutMs: number;
   readonly mirrorBufferBytes: number;
+  readonly mirrorConcurrency: number;
+  readonly mirrorLoad = new MirrorLoad();
+  readonly bodyBufferBytes: number;
+  readonly bodyBudget: ByteBudget;
+  readonly bodyIdleTimeoutMs: number;
+  readonly bodyReadTimeoutMs: number;
+  readonly responseStallTimeoutMs: number;
   private readonly logger: Logger | undefined;
   private readonly metrics: ProxyMetrics | undefined;
   private readonly openTunnels = new Set<Duplex>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
 
+  readonly ownAddresses: OwnAddresses;
+
   constructor(options: ProxyOptions) {
-    this.pools = new PoolSet(options.pool);
+    const guard = new DestinationGuard(options.destinations);
+    this.ownAddresses = guard.own;
+    this.pools = new PoolSet(options.pool, guard);
     this.resolver = options.resolver ?? defaultResolver();
     this.random = options.random ?? Math.random;
     const idHeader = options.requestIdHeader ?? 'x-request-id';
@@ -162,6 +218,18 @@ class Engine implements EngineContext, ProxyEngine {
     this.retryBufferBytes = options.retryBufferBytes ?? 64 * 1024;
     this.mirrorTimeoutMs = options.mirror?.timeoutMs ?? 10_000;
     this.mirrorBufferBytes = options.mirror?.bufferBytes ?? 1024 * 1024;
+    this.mirrorConcurrency = count(options.mirror?.concurrency, 64, 'mirror.concurrency');
+    this.bodyBufferBytes = count(options.body?.bufferBytes, 64 * 1024, 'body.bufferBytes');
+    this.bodyBudget = new ByteBudget(
+      count(options.body?.bufferTotalBytes, 64 * 1024 * 1024, 'body.bufferTotalBytes'),
+    );
+    this.bodyIdleTimeoutMs = count(options.body?.idleTimeoutMs, 30_000, 'body.idleTimeoutMs');
+    this.bodyReadTimeoutMs = count(options.body?.readTimeoutMs, 300_000, 'body.readTimeoutMs');
+    this.responseStallTimeoutMs = count(
+      options.response?.stallTimeoutMs,
+      60_000,
+      'response.stallTimeoutMs',
+    );
     this.logger = options.logger === false ? undefined : options.logger;
     this.metrics = options.metrics === false ? undefined : options.metrics;
   }
@@ -343,6 +411,15 @@ const noop = (): void => undefined;
 function positive(value: number | undefined, name: string): number | undefined {
   if (value === undefined || value === 0) return undefined;
   if (!Number.isFinite(value) || value < 0) throw new InvalidOptionError(`${name} must be >= 0`);
+  return value;
+}
+
+/** A non-negative option with a default. */
+function count(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (Number.isNaN(value) || value < 0) {
+    throw new InvalidOptionError(`${name} must be a number >= 0 (got ${value})`);
+  }
   return value;
 }
 

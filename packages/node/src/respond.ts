@@ -27,6 +27,20 @@ export function writeHead(res: ProxyResponse, status: number, flat: string[]): v
 /** The header the error code travels in, so clients can tell gateway answers from backend ones. */
 export const ERROR_HEADER = 'x-switchyard-error';
 
+/** The header naming the backend an error answer is about (`SwitchyardError.backend`). */
+export const BACKEND_HEADER = 'x-switchyard-backend';
+
+/**
+ * `text` with every byte outside visible ASCII (and `%`) percent-encoded: a backend's name comes
+ * from a tenant's YAML and may be anything in file mode, but a header value or a one-line body
+ * must stay one line of plain characters.
+ */
+export function headerSafe(text: string): string {
+  return text.replace(/[^\x21-\x24\x26-\x7e]/gu, (c) =>
+    [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
+
 /**
  * Answers with `error.status` and a one-line body (`no route\n`), or, when the response has
  * already started, cuts the connection so the client sees a truncated answer instead of a
@@ -39,7 +53,7 @@ export function sendError(res: ProxyResponse, error: SwitchyardError): void {
       return;
     }
     const body = `${error.message}\n`;
-    writeHead(res, error.status, [
+    const headers = [
       'content-type',
       'text/plain; charset=utf-8',
       'content-length',
@@ -48,7 +62,9 @@ export function sendError(res: ProxyResponse, error: SwitchyardError): void {
       'no-store',
       ERROR_HEADER,
       error.code,
-    ]);
+    ];
+    if (error.backend !== undefined) headers.push(BACKEND_HEADER, headerSafe(error.backend));
+    writeHead(res, error.status, headers);
     res.end(body);
   } catch {
     res.destroy();

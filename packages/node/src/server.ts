@@ -20,6 +20,7 @@ import { guardServer } from './guard.js';
 import { sniffingServer } from './h2c.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
 import { CertificateSelector } from './tls.js';
+import { clampDelay } from './timers.js';
 import type { TlsCertificate } from './tls.js';
 
 export { handleClientError } from './guard.js';
@@ -87,12 +88,16 @@ export class PortServer {
       ...(tuning.maxHeaderSize === undefined ? {} : { maxHeaderSize: tuning.maxHeaderSize }),
       ...(tuning.keepAliveTimeoutMs === undefined
         ? {}
-        : { keepAliveTimeout: tuning.keepAliveTimeoutMs }),
-      ...(tuning.requestTimeoutMs === undefined ? {} : { requestTimeout: tuning.requestTimeoutMs }),
-      ...(tuning.headersTimeoutMs === undefined ? {} : { headersTimeout: tuning.headersTimeoutMs }),
+        : { keepAliveTimeout: clampDelay(tuning.keepAliveTimeoutMs) }),
+      ...(tuning.requestTimeoutMs === undefined
+        ? {}
+        : { requestTimeout: clampDelay(tuning.requestTimeoutMs) }),
+      ...(tuning.headersTimeoutMs === undefined
+        ? {}
+        : { headersTimeout: clampDelay(tuning.headersTimeoutMs) }),
       ...(tuning.connectionsCheckingIntervalMs === undefined
         ? {}
-        : { connectionsCheckingInterval: tuning.connectionsCheckingIntervalMs }),
+        : { connectionsCheckingInterval: clampDelay(tuning.connectionsCheckingIntervalMs) }),
     };
     const trackSession = (session: Http2Session): void => {
       this.sessions.add(session);

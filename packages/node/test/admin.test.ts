@@ -1,5 +1,6 @@
 // The admin port (/healthz, /readyz, /metrics) and what the proxy reports: Prometheus counters and
 // latency per route and backend, upstream errors, and pino access-log lines with the route chain.
+import { networkInterfaces } from 'node:os';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +102,44 @@ describe('admin endpoints, metrics and access logs', () => {
     expect(down).toMatchObject({ status: 502, error: 'SWY_BACKEND_UNREACHABLE', level: 40 });
     const generated = requests.find((line) => line['url'] === '/ok' && line['reqId'] !== 'req-1');
     expect(generated?.['reqId']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('the admin port binds loopback unless told otherwise', () => {
+  it('binds 127.0.0.1 by default, even when the listeners bind every interface', async () => {
+    const gw = await startGateway({
+      source: tableFor(objectsFor([{ path: '/', service: 'none' }])),
+      host: '0.0.0.0',
+      admin: { port: 0 },
+      metrics: createMetrics(),
+    });
+    try {
+      const admin = gw.gateway.adminAddress!;
+      expect(admin.host).toBe('127.0.0.1');
+      expect((await send(`http://127.0.0.1:${admin.port}/healthz`)).status).toBe(200);
+      const nic = Object.values(networkInterfaces())
+        .flat()
+        .find((entry) => entry !== undefined && !entry.internal && entry.family === 'IPv4');
+      if (nic !== undefined) {
+        // Another interface of this machine: nothing listens there.
+        await expect(send(`http://${nic.address}:${admin.port}/metrics`)).rejects.toThrow(
+          /ECONNREFUSED/,
+        );
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('binds the address given in admin.host', async () => {
+    const gw = await startGateway({
+      source: tableFor(objectsFor([{ path: '/', service: 'none' }])),
+      admin: { port: 0, host: '0.0.0.0' },
+    });
+    try {
+      expect(gw.gateway.adminAddress!.host).toBe('0.0.0.0');
+    } finally {
+      await gw.close();
+    }
   });
 });

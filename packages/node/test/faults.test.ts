@@ -15,6 +15,7 @@ import {
 } from './support/fixtures.js';
 import type { Backend, RunningGateway } from './support/fixtures.js';
 import { isShortError, send, sendRaw } from './support/client.js';
+import { headerSafe } from '../src/respond.js';
 
 const BIG = 32 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 120);
@@ -165,12 +166,30 @@ describe('fault answers and fault tolerance', () => {
     expect(isShortError(answer, 'SWY_BACKEND_UNREACHABLE')).toBe(true);
   });
 
-  it('503: the resolver has no endpoints, or does not know the backend', async () => {
-    for (const path of ['/no-endpoints', '/unmapped']) {
+  it('503: the resolver has no endpoints, or does not know the backend; the answer names it', async () => {
+    for (const [path, name] of [
+      ['/no-endpoints', 'infra/empty:8080'],
+      ['/unmapped', 'infra/unmapped:8080'],
+    ] as const) {
       const answer = await send(`${gw.url()}${path}`);
       expect(answer.status).toBe(503);
       expect(isShortError(answer, 'SWY_NO_ENDPOINTS')).toBe(true);
+      expect(answer.body).toContain(name);
+      expect(answer.headers['x-switchyard-backend']).toBe(name);
     }
+  });
+
+  it('the backend name in a header or body is one line of visible ASCII, whatever the name holds', () => {
+    expect(headerSafe('infra/bff:8080')).toBe('infra/bff:8080');
+    const hostile = headerSafe('ns/a\r\nset-cookie: x=1 %ñ\u0000:80');
+    expect(hostile).toMatch(/^[\x21-\x7e]+$/);
+    expect(hostile).toBe('ns/a%0D%0Aset-cookie:%20x=1%20%25%C3%B1%00:80');
+  });
+
+  it('502: a gateway answer about a backend names it in x-switchyard-backend', async () => {
+    const answer = await send(`${gw.url()}/refused`);
+    expect(answer.status).toBe(502);
+    expect(answer.headers['x-switchyard-backend']).toBe('infra/refused:8080');
   });
 
   it('503: a resolver that throws (user code) does not take the process down', async () => {
@@ -218,7 +237,8 @@ describe('fault answers and fault tolerance', () => {
         headers: { 'content-length': String(1024 * 1024) },
       });
       req.on('error', () => resolve());
-      req.write(Buffer.alloc(64 * 1024));
+      // Past the 64 KiB read before connecting: the body is being streamed to the backend.
+      req.write(Buffer.alloc(128 * 1024));
       setTimeout(() => {
         req.destroy();
         resolve();

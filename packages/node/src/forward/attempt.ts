@@ -6,8 +6,9 @@
  * late events of an old try can never touch the exchange.
  */
 import type { Dispatcher } from 'undici';
-import { BackendTimeoutError, ClientAbortedError } from '../errors.js';
+import { BackendSaturatedError, BackendTimeoutError, ClientAbortedError } from '../errors.js';
 import type { Exchange } from './exchange.js';
+import type { Admission } from './pools.js';
 import { classifyFailure } from './failure.js';
 
 /** The handler of one try. */
@@ -19,6 +20,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
   /** Reading an answer with a retryable status, to throw it away and try again. */
   discarding = false;
   timer: NodeJS.Timeout | undefined;
+  /** Armed while the request waits for a pooled connection (`pool.queueTimeoutMs`). */
+  queueTimer: NodeJS.Timeout | undefined;
+  /** The pool place (`PoolSet.admit`), given back once undici settles the request. */
+  admission: Admission | undefined;
 
   constructor(
     readonly exchange: Exchange,
@@ -29,10 +34,12 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.stale = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.clearQueueTimer();
     this.abortFn?.(reason);
   }
 
   onConnect(abort: (reason?: Error) => void): void {
+    this.clearQueueTimer();
     if (this.stale) abort(new ClientAbortedError('superseded'));
     else this.abortFn = abort;
   }
@@ -49,13 +56,37 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
+    this.admission?.release();
     if (!this.stale) this.exchange.onComplete(this);
   }
 
   onError(error: Error): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
+    this.clearQueueTimer();
+    this.admission?.release();
     if (!this.stale) this.exchange.attemptFailed(this, classifyFailure(error), error);
   }
+
+  private clearQueueTimer(): void {
+    if (this.queueTimer === undefined) return;
+    clearTimeout(this.queueTimer);
+    this.queueTimer = undefined;
+  }
+}
+
+/**
+ * The request waited `pool.queueTimeoutMs` without a connection: the exchange fails with 503.
+ * The queued undici request stays stale and is aborted as soon as a connection takes it.
+ */
+export function onQueueTimeout(attempt: Attempt): void {
+  attempt.queueTimer = undefined;
+  if (attempt.stale) return;
+  const error = new BackendSaturatedError(
+    'backend saturated: no connection within the queue timeout',
+  );
+  attempt.stale = true;
+  if (attempt.timer !== undefined) clearTimeout(attempt.timer);
+  attempt.exchange.attemptFailed(attempt, 'saturated', error);
 }
 
 export function onAttemptTimeout(attempt: Attempt): void {

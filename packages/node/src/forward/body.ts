@@ -1,7 +1,8 @@
 /**
- * Request bodies. Streamed by default (backpressure end to end, nothing buffered); read into
- * memory only when a retry policy may need to replay a small body; copied to mirrors without
- * letting a slow mirror hold the primary back.
+ * Request bodies. A small body is read into memory before a backend connection is taken (a slow
+ * client then never holds one, and a retry can replay it); a larger one is streamed with
+ * backpressure end to end; copies go to mirrors without letting a slow mirror hold the primary
+ * back.
  */
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
@@ -16,30 +17,47 @@ export function hasRequestBody(req: ProxyRequest): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
-/** The declared length, or undefined when the body is chunked / unknown. */
-export function declaredLength(req: ProxyRequest): number | undefined {
-  const length = req.headers['content-length'];
-  if (length === undefined) return undefined;
-  const value = Number(length);
-  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+/**
+ * The bytes all requests together may hold in memory while their bodies are read before
+ * connecting (`body.bufferTotalBytes`): many slow clients cannot make the gateway buffer without
+ * limit; past the budget, bodies are streamed instead.
+ */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(private readonly total: number) {}
+
+  /** Takes `bytes` from the budget; false (nothing taken) when they are not left. */
+  reserve(bytes: number): boolean {
+    if (this.used + bytes > this.total) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  free(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
 }
 
 /**
- * Reads the whole body (at most `limit` bytes). Rejects when the client aborts or sends more
- * than `limit`.
+ * Reads the body into memory while it fits in `limit` bytes, before any backend connection is
+ * taken: a client trickling its body then holds only its own socket, never one of the backend's
+ * pooled connections (rule 28). Resolves with the whole body, or, once it outgrows `limit`, with
+ * `req` itself, paused, the bytes read so far put back in front (`unshift`) for streaming.
+ * Rejects when the client aborts. The stream must be paused when called.
  */
-export function readBody(req: Readable, limit: number): Promise<Buffer> {
+export function gatherBody(req: Readable, limit: number): Promise<Buffer | Readable> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        reject(new RangeError('request body larger than the retry buffer'));
-        return;
-      }
       chunks.push(chunk);
+      if (size <= limit) return;
+      req.pause();
+      cleanup();
+      req.unshift(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      resolve(req);
     };
     const onEnd = (): void => {
       cleanup();
@@ -49,19 +67,20 @@ export function readBody(req: Readable, limit: number): Promise<Buffer> {
       cleanup();
       reject(new Error('client aborted the request body'));
     };
+    const onClose = (): void => {
+      if (!req.readableEnded) onFail();
+    };
     const cleanup = (): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onFail);
       req.off('close', onClose);
     };
-    const onClose = (): void => {
-      if (!req.readableEnded) onFail();
-    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onFail);
     req.on('close', onClose);
+    req.resume();
   });
 }
 

@@ -8,6 +8,8 @@ import type { DecisionBackend, ForwardDecision } from '@switchyard/core';
 import { InvalidConfigurationError, NoEndpointsError } from '../errors.js';
 import type { SwitchyardError } from '../errors.js';
 import type { EngineContext } from './context.js';
+import { backendLabel } from '../labels.js';
+import { headerSafe } from '../respond.js';
 
 export type Choice =
   | {
@@ -37,19 +39,22 @@ export function chooseBackend(ctx: EngineContext, decision: ForwardDecision): Ch
     address = ctx.resolver.resolve(backend);
   } catch (cause) {
     // A resolver is user code: its failure is this backend's problem, never the process's.
-    const error = new NoEndpointsError('no endpoints: the resolver failed', { cause });
-    return { kind: 'error', backend, error };
+    return noEndpoints(backend, 'the resolver failed', cause);
   }
-  if (address === undefined) {
-    return {
-      kind: 'error',
-      backend,
-      error: new NoEndpointsError('no endpoints: backend not resolvable'),
-    };
-  }
+  if (address === undefined) return noEndpoints(backend, 'backend not resolvable');
   if (!('origins' in address) || address.origins.length === 0) {
-    const reason = 'reason' in address ? address.reason : 'none';
-    return { kind: 'error', backend, error: new NoEndpointsError(`no endpoints: ${reason}`) };
+    return noEndpoints(backend, 'reason' in address ? address.reason : 'none');
   }
   return { kind: 'backend', backend, origins: address.origins };
+}
+
+/** 503 naming the backend, in the body and in `x-switchyard-backend`. */
+function noEndpoints(backend: DecisionBackend, reason: string, cause?: unknown): Choice {
+  const label = backendLabel(backend);
+  const error = new NoEndpointsError(
+    `no endpoints: ${reason}: ${headerSafe(label)}`,
+    cause === undefined ? undefined : { cause },
+  );
+  error.backend = label;
+  return { kind: 'error', backend, error };
 }

@@ -9,6 +9,8 @@ import type { SwitchyardError } from '../errors.js';
 import type { ForwardingPolicy } from '../forwarding.js';
 import type { ProxyRequest } from '../respond.js';
 import type { PoolSet } from './pools.js';
+import type { MirrorLoad } from './mirror.js';
+import type { ByteBudget } from './body.js';
 
 /** A finished exchange, as metrics and access logs see it. */
 export interface FinishedExchange {
@@ -45,6 +47,20 @@ export interface EngineContext {
   readonly mirrorTimeoutMs: number;
   /** Largest backlog a mirror may fall behind the primary before it is dropped. */
   readonly mirrorBufferBytes: number;
+  /** Mirrored requests in flight per mirror backend; more are dropped (rule 28). */
+  readonly mirrorConcurrency: number;
+  /** The mirrored requests in flight, per mirror backend. */
+  readonly mirrorLoad: MirrorLoad;
+  /** Request bodies up to this size are read before a backend connection is taken; 0: none. */
+  readonly bodyBufferBytes: number;
+  /** The memory every request together may hold for those bodies. */
+  readonly bodyBudget: ByteBudget;
+  /** Longest pause in a request body before 408; 0: none. */
+  readonly bodyIdleTimeoutMs: number;
+  /** Longest time to receive a whole request body before 408; 0: none. */
+  readonly bodyReadTimeoutMs: number;
+  /** Longest time a client may read nothing of a response it is behind on; 0: none. */
+  readonly responseStallTimeoutMs: number;
   /** An exchange started (in-flight accounting). */
   begin(): void;
   /** An exchange finished: in-flight accounting, metrics, access log. */

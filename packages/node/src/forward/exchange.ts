@@ -4,6 +4,7 @@
  * and per-attempt timers, the mirrors, and the streaming of both bodies with backpressure.
  * Each try is an `Attempt` (`attempt.ts`), the undici handler that reports back here.
  */
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type {
@@ -14,18 +15,27 @@ import type {
   RouteRef,
   UpstreamTarget,
 } from '@switchyard/core';
-import { BackendProtocolError, ClientAbortedError, RequestTimeoutError } from '../errors.js';
+import {
+  BackendProtocolError,
+  BackendSaturatedError,
+  BodyTimeoutError,
+  ClientAbortedError,
+  RequestTimeoutError,
+} from '../errors.js';
 import type { SwitchyardError } from '../errors.js';
 import { isHttp2, remoteAddressOf, sendError, writeHead } from '../respond.js';
 import type { ProxyRequest, ProxyResponse } from '../respond.js';
-import { declaredLength, hasRequestBody, noop, readBody, teeBody } from './body.js';
+import { hasRequestBody, noop, teeBody } from './body.js';
+import { RequestBodyReader } from './request-body.js';
 import type { EngineContext, FinishedExchange } from './context.js';
-import { Attempt, onAttemptTimeout } from './attempt.js';
-import { failureError } from './failure.js';
+import { Attempt, onAttemptTimeout, onQueueTimeout } from './attempt.js';
+import { failureError, isFinal } from './failure.js';
 import type { FailureKind } from './failure.js';
 import { corsHeadersFor } from '../filters/cors.js';
 import { applyModifiers, downstreamHeaders, upstreamHeaders } from '../headers.js';
-import { chosenMirrors, sendMirror } from './mirror.js';
+import { armTimer } from '../timers.js';
+import { backendLabel } from '../labels.js';
+import { MIRROR_HEADER, chosenMirrors, sendMirror } from './mirror.js';
 
 /** Per-call options of `forward`. */
 export interface ExchangeOptions {
@@ -58,6 +68,10 @@ function onRequestTimeout(exchange: Exchange): void {
   exchange.requestTimedOut();
 }
 
+function onResponseStall(exchange: Exchange): void {
+  exchange.responseStalled();
+}
+
 function retryNow(exchange: Exchange): void {
   exchange.dispatch();
 }
@@ -88,6 +102,8 @@ export class Exchange implements FinishedExchange {
   private requestTimer: NodeJS.Timeout | undefined;
   private backoffTimer: NodeJS.Timeout | undefined;
   private backoffImmediate: NodeJS.Immediate | undefined;
+  private bodyReader: RequestBodyReader | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
   private waitingDrain = false;
   private originStart = -1;
   private readonly retry: RetryPolicy | undefined;
@@ -123,7 +139,7 @@ export class Exchange implements FinishedExchange {
     req.on('error', noop);
     const requestMs = decision.timeouts?.requestMs ?? ctx.requestTimeoutMs;
     if (requestMs !== undefined && requestMs > 0) {
-      this.requestTimer = setTimeout(onRequestTimeout, requestMs, this);
+      this.requestTimer = armTimer(onRequestTimeout, requestMs, this);
     }
     const originalHost = req.headers.host ?? (req.headers[':authority'] as string | undefined);
     const scheme = options?.scheme ?? (isEncrypted(req) ? 'https' : 'http');
@@ -152,7 +168,9 @@ export class Exchange implements FinishedExchange {
     }
     this.headers = applyModifiers(base, [decision.requestHeaders, this.backend.requestHeaders]);
     const mirrors =
-      decision.mirrors.length === 0 ? NO_MIRRORS : chosenMirrors(ctx, decision.mirrors);
+      decision.mirrors.length === 0
+        ? NO_MIRRORS
+        : chosenMirrors(ctx, decision.mirrors, req.headers[MIRROR_HEADER] !== undefined);
     if (mirrors.length > 0) this.mirrorHeaders = applyModifiers(base, [decision.requestHeaders]);
     if (explicit !== undefined) {
       this.body = explicit;
@@ -165,27 +183,45 @@ export class Exchange implements FinishedExchange {
       this.dispatch();
       return;
     }
-    const length = declaredLength(req);
-    if (this.retry !== undefined && length !== undefined && length <= ctx.retryBufferBytes) {
-      readBody(req, ctx.retryBufferBytes).then(
-        (buffer) => {
-          if (this.state !== PENDING) return;
-          this.body = buffer;
-          this.sendMirrors(mirrors, buffer);
-          this.dispatch();
-        },
-        () => this.clientGone(),
-      );
-      return;
-    }
-    if (mirrors.length > 0) {
-      const { primary, copies } = teeBody(req, mirrors.length, ctx.mirrorBufferBytes);
-      this.body = primary;
-      this.sendMirrors(mirrors, copies);
+    this.readBody(mirrors);
+  }
+
+  /** Reads the body (`request-body.ts`), then sends mirrors and the first attempt. */
+  private readBody(mirrors: readonly Mirror[]): void {
+    const reader = new RequestBodyReader(this.ctx, this.req, this);
+    this.bodyReader = reader;
+    reader.read(this.retry !== undefined).then(
+      (body) => {
+        if (this.state !== PENDING) return;
+        if (Buffer.isBuffer(body)) {
+          this.body = body;
+          this.sendMirrors(mirrors, body);
+        } else {
+          // Streamed through a copy, so that aborting the backend request never destroys the
+          // client's own stream (and with it the socket the 408 or 5xx must go out on).
+          const { primary, copies } = teeBody(this.req, mirrors.length, this.ctx.mirrorBufferBytes);
+          this.body = primary;
+          if (mirrors.length > 0) this.sendMirrors(mirrors, copies);
+        }
+        this.dispatch();
+      },
+      () => this.clientGone(),
+    );
+  }
+
+  /** The client stopped sending its body (or took too long): 408, backend request aborted. */
+  bodyTimedOut(): void {
+    if (this.state === DONE || this.req.complete) return;
+    const error = new BodyTimeoutError();
+    this.attempt?.cancel(error);
+    // The rest of the body will not be read: the connection cannot carry another request.
+    if (!isHttp2(this.res)) (this.res as ServerResponse).shouldKeepAlive = false;
+    if (this.state === STREAMING) {
+      this.res.destroy();
+      this.done(this.status, error);
     } else {
-      this.body = req;
+      this.fail(error);
     }
-    this.dispatch();
   }
 
   /** Fires the chosen mirrors; `bodies` is one body for all, or one stream copy per mirror. */
@@ -225,10 +261,27 @@ export class Exchange implements FinishedExchange {
     this.origin = origin;
     const attempt = new Attempt(this, origin);
     this.attempt = attempt;
-    if (this.backendTimeoutMs !== undefined) {
-      attempt.timer = setTimeout(onAttemptTimeout, this.backendTimeoutMs, attempt);
-    }
     const h2c = this.backend.appProtocol === 'kubernetes.io/h2c';
+    // Rule 28: a bounded place in the backend's pool, and a bounded wait for a connection.
+    const pools = this.ctx.pools;
+    const streaming = this.body !== null && !Buffer.isBuffer(this.body);
+    const admission = pools.admit(origin, h2c, streaming);
+    attempt.admission = admission;
+    if (admission === undefined) {
+      attempt.stale = true;
+      const full = streaming
+        ? 'backend saturated: no place for another streamed request body'
+        : 'backend saturated: every connection busy and the queue full';
+      this.attemptFailed(attempt, 'saturated', new BackendSaturatedError(full));
+      return;
+    }
+    // Only a request that found every connection busy can wait for one.
+    if (admission.queued && pools.queueTimeoutMs > 0) {
+      attempt.queueTimer = armTimer(onQueueTimeout, pools.queueTimeoutMs, attempt);
+    }
+    if (this.backendTimeoutMs !== undefined) {
+      attempt.timer = armTimer(onAttemptTimeout, this.backendTimeoutMs, attempt);
+    }
     try {
       this.ctx.pools.get(origin, h2c).dispatch(
         {
@@ -281,13 +334,30 @@ export class Exchange implements FinishedExchange {
     if (!this.waitingDrain) {
       this.waitingDrain = true;
       this.res.once('drain', onResponseDrain);
+      // Rule 28: a client that stops reading would hold the backend connection (paused by
+      // backpressure) for as long as it likes.
+      if (this.ctx.responseStallTimeoutMs > 0) {
+        this.drainTimer = armTimer(onResponseStall, this.ctx.responseStallTimeoutMs, this);
+      }
     }
     return false;
   }
 
   drained(): void {
     this.waitingDrain = false;
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
     this.attempt?.resumeFn?.();
+  }
+
+  /** The client read nothing for `response.stallTimeoutMs`: cut both sides. */
+  responseStalled(): void {
+    this.drainTimer = undefined;
+    if (this.state === DONE) return;
+    const error = new ClientAbortedError('client stopped reading the response');
+    this.attempt?.cancel(error);
+    this.res.destroy();
+    this.done(499, error);
   }
 
   onComplete(attempt: Attempt): void {
@@ -303,6 +373,12 @@ export class Exchange implements FinishedExchange {
   attemptFailed(attempt: Attempt, kind: FailureKind, cause: unknown): void {
     attempt.stale = true;
     if (this.state === DONE) return;
+    if (kind === 'saturated') {
+      // Load, not a broken backend: answered at once, whatever the retry policy says.
+      this.ctx.upstreamError(this.route, this.backend, kind);
+      this.fail(failureError(kind, false, cause));
+      return;
+    }
     if (responseGone(this.res) || (!this.req.complete && this.req.destroyed)) {
       this.clientGone();
       return;
@@ -314,7 +390,7 @@ export class Exchange implements FinishedExchange {
       this.done(this.status, failureError(kind, false, cause));
       return;
     }
-    if (this.retry !== undefined && kind !== 'protocol' && this.canRetry()) {
+    if (this.retry !== undefined && !isFinal(kind) && this.canRetry()) {
       this.retryLater();
       return;
     }
@@ -353,10 +429,11 @@ export class Exchange implements FinishedExchange {
     this.attempt = undefined;
     const delay = backoffFor(this.retry!, this.attempts);
     if (delay === 0) this.backoffImmediate = setImmediate(retryNow, this);
-    else this.backoffTimer = setTimeout(retryNow, delay, this);
+    else this.backoffTimer = armTimer(retryNow, delay, this);
   }
 
   private fail(error: SwitchyardError): void {
+    error.backend ??= backendLabel(this.backend);
     sendError(this.res, error);
     this.done(error.status, error);
   }
@@ -370,6 +447,8 @@ export class Exchange implements FinishedExchange {
     if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
     if (this.backoffImmediate !== undefined) clearImmediate(this.backoffImmediate);
     if (this.attempt?.timer !== undefined) clearTimeout(this.attempt.timer);
+    this.bodyReader?.end();
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     this.ctx.finish(this);
   }
 }

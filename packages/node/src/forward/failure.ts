@@ -4,10 +4,13 @@
  */
 import {
   BackendProtocolError,
+  BackendSaturatedError,
   BackendTimeoutError,
   BackendUnavailableError,
   BackendUnreachableError,
+  DestinationDeniedError,
   NoEndpointsError,
+  SelfTargetError,
 } from '../errors.js';
 import type { SwitchyardError } from '../errors.js';
 
@@ -19,7 +22,23 @@ export type FailureKind =
   /** The name does not resolve: no endpoints. */
   | 'dns'
   /** The backend spoke invalid HTTP: another attempt would get the same. */
-  | 'protocol';
+  | 'protocol'
+  /** The destination is this gateway (decision 21): refused, never retried. */
+  | 'self_target'
+  /** The destination policy denies the address (decision 22): refused, never retried. */
+  | 'destination_denied'
+  /** The backend's pool and queue are full, or the queue wait timed out: never retried. */
+  | 'saturated';
+
+/** Kinds another attempt cannot change. */
+export function isFinal(kind: FailureKind): boolean {
+  return (
+    kind === 'protocol' ||
+    kind === 'self_target' ||
+    kind === 'destination_denied' ||
+    kind === 'saturated'
+  );
+}
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
@@ -40,6 +59,11 @@ const PROTOCOL_CODES: ReadonlySet<string> = new Set([
   'ERR_INVALID_CHAR',
 ]);
 
+/** The refusal's own cause (what resolved to what), rather than the refusal itself. */
+function causeOf(error: unknown): unknown {
+  return (error as { cause?: unknown } | null)?.cause ?? error;
+}
+
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
@@ -48,6 +72,9 @@ function codeOf(error: unknown): string {
 /** Classifies an error of one backend attempt. */
 export function classifyFailure(error: unknown): FailureKind {
   const code = codeOf(error);
+  if (code === 'SWY_SELF_TARGET') return 'self_target';
+  if (code === 'SWY_DESTINATION_DENIED') return 'destination_denied';
+  if (code === 'SWY_BACKEND_SATURATED') return 'saturated';
   if (TIMEOUT_CODES.has(code)) return 'timeout';
   if (DNS_CODES.has(code)) return 'dns';
   if (PROTOCOL_CODES.has(code) || code.startsWith('HPE_')) return 'protocol';
@@ -69,6 +96,12 @@ export function failureError(kind: FailureKind, retried: boolean, cause: unknown
       return new NoEndpointsError('no endpoints: backend name does not resolve', options);
     case 'protocol':
       return new BackendProtocolError('invalid backend response', options);
+    case 'self_target':
+      return new SelfTargetError(undefined, { cause: causeOf(cause) });
+    case 'destination_denied':
+      return new DestinationDeniedError(undefined, { cause: causeOf(cause) });
+    case 'saturated':
+      return cause instanceof BackendSaturatedError ? cause : new BackendSaturatedError();
     default:
       return retried
         ? new BackendUnavailableError('backend unavailable after retries', options)
