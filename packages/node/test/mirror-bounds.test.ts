@@ -118,8 +118,18 @@ describe('rule 28: two gateways mirroring to each other', () => {
     );
     const mapA = new Map(peers);
     const mapB = new Map(peers);
-    const a = await startGateway({ source: tableFor(objects), resolver: staticResolver(mapA) });
-    const b = await startGateway({ source: tableFor(objects), resolver: staticResolver(mapB) });
+    // Two gateways in one process would share the default Via pseudonym: name them apart, as two
+    // processes are.
+    const a = await startGateway({
+      source: tableFor(objects),
+      resolver: staticResolver(mapA),
+      via: 'gateway-a',
+    });
+    const b = await startGateway({
+      source: tableFor(objects),
+      resolver: staticResolver(mapB),
+      via: 'gateway-b',
+    });
     gateways.push(a, b);
     for (const name of ['infra/peer:8080', 'infra/peer-again:8080']) {
       mapA.set(name, b.url());
@@ -127,7 +137,9 @@ describe('rule 28: two gateways mirroring to each other', () => {
     }
     expect((await send(`${a.url()}/start`)).status).toBe(200);
     await sleep(500);
-    // A's primary, and B's primary for each of A's two copies; B mirrors nothing back.
+    // A's primary, and B's primary for each of A's two copies. B's intake drops the client-sent
+    // x-switchyard-mirror, so B does mirror back, but every copy B sends carries A's pseudonym in
+    // Via and A refuses it (508, decision 21) before it reaches a backend.
     expect(hits).toBe(3);
   });
 });

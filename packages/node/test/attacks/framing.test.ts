@@ -139,8 +139,10 @@ const cases: AttackCase[] = [
     ),
     statuses: [200, 200],
     codes: [null, null],
+    // Pipelined requests reach the backend on separate pooled connections: their order there is
+    // not the client's (a small body is read before a connection is taken, rule 28).
     backend: (world) => {
-      expect(world.echo.requests.map((r) => [r.method, r.url, r.body])).toEqual([
+      expect(byUrl(world.echo.requests.map((r) => [r.method, r.url, r.body]))).toEqual([
         ['POST', '/echo', ''],
         ['GET', '/echo/smuggled', ''],
       ]);
@@ -185,7 +187,7 @@ const cases: AttackCase[] = [
     statuses: [200, 200],
     codes: [null, null],
     backend: (world) =>
-      expect(world.echo.requests.map((r) => [r.url, r.body])).toEqual([
+      expect(byUrl(world.echo.requests.map((r) => [r.url, r.body]))).toEqual([
         ['/echo', 'abc'],
         ['/echo/next', ''],
       ]),
@@ -218,3 +220,9 @@ describe('attacks: framing and smuggling', () => {
     await attack(world, c);
   });
 });
+
+/** Rows sorted by their URL (the column that starts with `/`). */
+function byUrl(rows: string[][]): string[][] {
+  const url = (row: string[]): string => row.find((cell) => cell.startsWith('/')) ?? '';
+  return [...rows].sort((a, b) => url(a).localeCompare(url(b)));
+}
