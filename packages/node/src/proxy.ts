@@ -22,10 +22,9 @@ import type { ExchangeOptions } from './forward/exchange.js';
 import { forwardingPolicy } from './forwarding.js';
 import type { ForwardingPolicy, TrustedProxies } from './forwarding.js';
 import { applyModifiers } from './headers.js';
-import { admitRequest, intakePolicy, upgradeVerdict } from './intake.js';
-import { whenIdle } from './pipeline.js';
+import { admit, admitUpgrade, mayTunnel } from './admission.js';
+import { intakePolicy } from './intake.js';
 import type { IntakeOptions, IntakePolicy } from './intake.js';
-import { serveAsPlainHttp } from './replay.js';
 import { PoolSet } from './forward/pools.js';
 import { MirrorLoad } from './forward/mirror.js';
 import { ByteBudget } from './forward/body.js';
@@ -34,9 +33,9 @@ import { backendLabel, routeLabel } from './labels.js';
 import { logAccess } from './logging.js';
 import type { Logger } from './logging.js';
 import type { ProxyMetrics } from './metrics.js';
-import { isHttp2, sendEmpty, sendError } from './respond.js';
+import { sendEmpty, sendError } from './respond.js';
 import type { ProxyRequest, ProxyResponse } from './respond.js';
-import { proxyUpgrade, writeRawError } from './upgrade.js';
+import { proxyUpgrade } from './upgrade.js';
 
 export type { ExchangeOptions } from './forward/exchange.js';
 
@@ -300,46 +299,15 @@ class Engine implements EngineContext, ProxyEngine {
   }
 
   admit(req: ProxyRequest, res: ProxyResponse): boolean {
-    const refused = admitRequest(req, this.intake);
-    if (refused === undefined) return true;
-    // What follows on this connection came from a client that just broke the rules: close it.
-    if (!isHttp2(res)) res.shouldKeepAlive = false;
-    const startedAt = performance.now();
-    this.begin();
-    sendError(res, refused);
-    this.finish(answered(req, startedAt, refused.status, { error: refused }));
-    return false;
+    return admit(this, this.intake, req, res);
   }
 
   admitUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, proceed: () => void): void {
-    socket.on('error', noop);
-    // Raw writes on this socket wait for the answers to requests pipelined before this one.
-    whenIdle(socket, () => {
-      const verdict = upgradeVerdict(req, this.intake);
-      if (verdict.kind === 'plain') {
-        serveAsPlainHttp(req, socket, head);
-        return;
-      }
-      const refused = verdict.kind === 'refuse' ? verdict.error : admitRequest(req, this.intake);
-      if (refused !== undefined) {
-        writeRawError(socket, refused);
-        return;
-      }
-      proceed();
-    });
+    admitUpgrade(this, this.intake, req, socket, head, proceed);
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Decision): void {
-    const verdict = upgradeVerdict(req, this.intake);
-    if (verdict.kind === 'refuse') {
-      writeRawError(socket, verdict.error);
-      return;
-    }
-    if (verdict.kind === 'plain') {
-      serveAsPlainHttp(req, socket, head);
-      return;
-    }
-    req.headers.upgrade = verdict.protocol;
+    if (!mayTunnel(this, this.intake, req, socket, head)) return;
     proxyUpgrade(this, this.openTunnels, req, socket, head, decision, performance.now());
   }
 
@@ -405,8 +373,6 @@ class Engine implements EngineContext, ProxyEngine {
     await this.pools.close(options.force ?? false);
   }
 }
-
-const noop = (): void => undefined;
 
 function positive(value: number | undefined, name: string): number | undefined {
   if (value === undefined || value === 0) return undefined;

@@ -179,6 +179,25 @@ const cases: AttackCase[] = [
     backend: (world) => noSmuggled(world),
   },
   {
+    name: 'a chunk line ended by a bare LF: the connection is cut, no complete body reaches the backend',
+    send: post(['Transfer-Encoding: chunked'], `3\nabc\n0\n\n${SMUGGLED}`),
+    statuses: [],
+    codes: [],
+    options: { timeoutMs: 1500 },
+    backend: (world) => {
+      expect(world.echo.requests.every((r) => !r.complete)).toBe(true);
+      noSmuggled(world);
+    },
+  },
+  {
+    name: 'a body shorter than its Content-Length, then EOF: the backend never sees it complete',
+    send: post(['Content-Length: 10'], 'abc'),
+    statuses: [],
+    codes: [],
+    options: { timeoutMs: 800 },
+    backend: (world) => expect(world.echo.requests.every((r) => !r.complete)).toBe(true),
+  },
+  {
     name: 'Content-Length shorter than the bytes sent: the rest is the next request, parsed as one',
     send: post(
       ['Content-Length: 3'],
