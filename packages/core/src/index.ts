@@ -31,6 +31,7 @@ export type { CompileOptions, CompileResult } from './compile/compile.js';
 export { normalize } from './api/normalize.js';
 export { parseDuration } from './api/duration.js';
 export { resolve } from './resolve.js';
+export { delegatedScope } from './scope.js';
 export { explain, formatTrace } from './explain.js';
 export type { Explanation, TraceStep } from './explain.js';
 export { formatRouteRef, formatTable } from './format.js';

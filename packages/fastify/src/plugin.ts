@@ -121,8 +121,16 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
     return handlers.get(`${base}:${backend.port}`) ?? handlers.get(base);
   };
 
-  const decide = (req: IncomingMessage): Decision =>
-    resolve(source.current(), toResolveRequest(req, arrival));
+  /**
+   * The decision, and whether it is the app's to answer: no route, and outside every prefix the
+   * platform delegated (a 404 inside `/banking` that no banking route claims is the gateway's).
+   */
+  const decide = (req: IncomingMessage): { decision: Decision; unrouted: boolean } => {
+    const table = source.current();
+    const request = toResolveRequest(req, arrival);
+    const decision = resolve(table, request);
+    return { decision, unrouted: isUnrouted(decision, table, request) };
+  };
 
   fastify.decorateRequest('switchyard', null);
 
@@ -130,14 +138,15 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
     'onRequest',
     (request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction) => {
       let decision: Decision;
+      let unrouted: boolean;
       try {
-        decision = decide(request.raw);
+        ({ decision, unrouted } = decide(request.raw));
       } catch (error) {
         next(error as Error);
         return;
       }
       request.switchyard = decision;
-      if (passOn && isUnrouted(decision)) {
+      if (passOn && unrouted) {
         next();
         return;
       }
@@ -184,14 +193,15 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
     const server = fastify.server;
     upgrade = (req, socket, head) => {
       let decision: Decision;
+      let unrouted: boolean;
       try {
-        decision = decide(req);
+        ({ decision, unrouted } = decide(req));
       } catch {
         socket.destroy();
         return;
       }
       // Other upgrade listeners (@fastify/websocket...) answer what Switchyard does not route.
-      if (passOn && isUnrouted(decision) && server.listenerCount('upgrade') > 1) return;
+      if (passOn && unrouted && server.listenerCount('upgrade') > 1) return;
       proxy.upgrade(req, socket, head, decision);
     };
     server.on('upgrade', upgrade);

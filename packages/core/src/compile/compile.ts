@@ -10,7 +10,13 @@ import { buildListenerIndex } from '../match/build-index.js';
 import { compileMatch } from '../match/compile-match.js';
 import { NONE } from '../match/none.js';
 import type { Diagnostic, Finding, GatewayStatus, RouteStatus } from '../status.js';
-import type { CompiledMatch, FlatRoute, RouteTable, TableListener } from '../table.js';
+import type {
+  CompiledMatch,
+  DelegatedScope,
+  FlatRoute,
+  RouteTable,
+  TableListener,
+} from '../table.js';
 import { attachToGateway, isGatewayRef } from './attach.js';
 import { CompileEnv, type Candidate, type CompileOptions, type Link } from './env.js';
 import { flattenRoute } from './flatten.js';
@@ -104,10 +110,12 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
 }
 
 function buildListener(state: ListenerState, served: readonly Served[]): TableListener {
-  const entries = served.flatMap(({ candidates, hostnames }) =>
+  const all = served.flatMap(({ candidates, hostnames }) =>
     candidates.map((candidate) => ({ candidate, hostnames })),
   );
-  entries.sort((a, b) => comparePrecedence(a.candidate, b.candidate));
+  all.sort((a, b) => comparePrecedence(a.candidate, b.candidate));
+  const entries = all.filter((entry) => entry.candidate.scope !== true);
+  const scopeEntries = all.filter((entry) => entry.candidate.scope === true);
   // A parent's link and guard are shared by all the candidates flattened under it: one RouteRef
   // and one compiled guard each, instead of one per flattened route.
   const refs = new Map<Link, RouteRef>();
@@ -131,6 +139,12 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
     chain: candidate.links.map(sharedRef),
     weight: candidate.weight,
   }));
+  const scopes: DelegatedScope[] = scopeEntries.map(({ candidate, hostnames }) => ({
+    hostnames,
+    match: compileMatch(candidate.match),
+    guards: candidate.guards.length === 0 ? NONE : candidate.guards.map(sharedGuard),
+    chain: candidate.links.map(sharedRef),
+  }));
   const { listener } = state;
   return {
     name: listener.name,
@@ -142,6 +156,7 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
       name,
     })),
     routes,
+    ...(scopes.length > 0 ? { scopes } : {}),
     // The index is opaque outside match/ and never written after it is built: freezing it only at
     // the top keeps `deepFreeze` from walking every trie node (a fifth of compile at 10k routes).
     index: Object.freeze(buildListenerIndex(routes)),
