@@ -90,11 +90,34 @@ function upToDate(pkg, hash) {
   return existsSync(stamp) && statSync(stamp).isFile() && readFileSync(stamp, 'utf8') === hash;
 }
 
+/**
+ * True when the last install is current: pnpm keeps a copy of the lockfile it installed from in
+ * node_modules/.pnpm/lock.yaml, and no package.json changed after that install (a dependency
+ * added to a package.json but not to the lockfile must still reach `pnpm install`, which fails).
+ */
+function installCurrent() {
+  const installed = join(root, 'node_modules', '.pnpm', 'lock.yaml');
+  const marker = join(root, 'node_modules', '.modules.yaml');
+  if (!existsSync(installed) || !existsSync(marker)) return false;
+  if (!readFileSync(installed).equals(readFileSync(join(root, 'pnpm-lock.yaml')))) return false;
+  const since = statSync(marker).mtimeMs;
+  const manifests = [join(root, 'package.json')];
+  for (const dir of ['packages', 'examples']) {
+    for (const name of readdirSync(join(root, dir)))
+      manifests.push(join(root, dir, name, 'package.json'));
+  }
+  manifests.push(join(root, 'benchmarks', 'package.json'));
+  return manifests.every((file) => !existsSync(file) || statSync(file).mtimeMs <= since);
+}
+
 const started = Date.now();
-const installed = existsSync(join(root, 'node_modules', '.modules.yaml'));
-if (!installed) process.stderr.write('setup: installing dependencies (first run)...\n');
-const install = pnpm(['install', '--frozen-lockfile', '--reporter=append-only']);
-if (install.status !== 0) fail('pnpm install --frozen-lockfile', install);
+if (!installCurrent()) {
+  if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) {
+    process.stderr.write('setup: installing dependencies (first run)...\n');
+  }
+  const install = pnpm(['install', '--frozen-lockfile', '--reporter=append-only']);
+  if (install.status !== 0) fail('pnpm install --frozen-lockfile', install);
+}
 
 const packages = buildablePackages();
 const memo = new Map();
