@@ -8,7 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-const file = process.argv[2] ?? 'test-results.json';
+const args = process.argv.slice(2);
+// `--line-only`: just the last line (CI prints it again after `pnpm test` printed the reasons).
+const lineOnly = args.includes('--line-only');
+const file = args.find((arg) => !arg.startsWith('--')) ?? 'test-results.json';
 let report;
 try {
   report = JSON.parse(readFileSync(file, 'utf8'));
@@ -40,7 +43,7 @@ for (const result of report.testResults ?? []) {
   }
 }
 
-if (reasons.size > 0) {
+if (reasons.size > 0 && !lineOnly) {
   console.log(
     '\nskipped, by reason (case-file checks a target cannot observe, and suites that need',
   );
