@@ -8,16 +8,12 @@
 // build starts and the stamp is written only after it succeeds, so a failed or interrupted build
 // is never taken for a good one, and a fresh clone (no dist/) builds everything.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STAMP, buildablePackages, inputHash, upToDate } from './build-stamp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const STAMP = '.build-stamp';
-const SHARED = ['tsup.shared.ts', 'tsconfig.base.json', 'pnpm-lock.yaml'];
-const SKIPPED_DIRS = new Set(['dist', 'node_modules', 'test', '.turbo']);
-
 /** pnpm as the user ran it (`npx pnpm@10 start` sets npm_execpath), else `npx --yes pnpm@10`. */
 function pnpm(args) {
   const execpath = process.env.npm_execpath;
@@ -34,60 +30,6 @@ function fail(what, result) {
   if (result.error) process.stderr.write(`${result.error.message}\n`);
   process.stderr.write(`\nsetup failed: ${what} (its output is above)\n`);
   process.exit(result.status || 1);
-}
-
-function files(dir) {
-  const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...files(join(dir, entry.name)));
-    } else if (entry.isFile()) {
-      out.push(join(dir, entry.name));
-    }
-  }
-  return out;
-}
-
-/** The workspace packages with a build script, with their workspace dependencies. */
-function buildablePackages() {
-  const dir = join(root, 'packages');
-  const packages = new Map();
-  for (const name of readdirSync(dir).sort()) {
-    const manifestPath = join(dir, name, 'package.json');
-    if (!existsSync(manifestPath)) continue;
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    if (manifest.scripts?.build === undefined) continue;
-    const deps = Object.entries({
-      ...manifest.dependencies,
-      ...manifest.peerDependencies,
-      ...manifest.devDependencies,
-    })
-      .filter(([, range]) => String(range).startsWith('workspace:'))
-      .map(([dep]) => dep);
-    packages.set(manifest.name, { name: manifest.name, dir: join(dir, name), deps });
-  }
-  return packages;
-}
-
-function inputHash(pkg, packages, memo) {
-  if (memo.has(pkg.name)) return memo.get(pkg.name);
-  const hash = createHash('sha256');
-  for (const file of [...SHARED.map((f) => join(root, f)), ...files(pkg.dir).sort()]) {
-    if (!existsSync(file)) continue;
-    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  for (const dep of pkg.deps.sort()) {
-    const other = packages.get(dep);
-    if (other !== undefined) hash.update(dep).update(inputHash(other, packages, memo));
-  }
-  const digest = hash.digest('hex');
-  memo.set(pkg.name, digest);
-  return digest;
-}
-
-function upToDate(pkg, hash) {
-  const stamp = join(pkg.dir, 'dist', STAMP);
-  return existsSync(stamp) && statSync(stamp).isFile() && readFileSync(stamp, 'utf8') === hash;
 }
 
 /**
@@ -119,10 +61,10 @@ if (!installCurrent()) {
   if (install.status !== 0) fail('pnpm install --frozen-lockfile', install);
 }
 
-const packages = buildablePackages();
+const packages = buildablePackages(root);
 const memo = new Map();
 const stale = [...packages.values()].filter(
-  (pkg) => !upToDate(pkg, inputHash(pkg, packages, memo)),
+  (pkg) => !upToDate(pkg, inputHash(root, pkg, packages, memo)),
 );
 if (stale.length > 0) {
   const names = stale.map((pkg) => pkg.name.replace('@switchyard/', ''));
