@@ -8,6 +8,7 @@
 // - `yaml`: parsed as YAML documents and compiled by the core, which must not throw.
 // - `sh`: every line must be `node packages/cli/dist/bin.js ...` (comments after `#` allowed)
 //   and exit 0 or 1 (1 = findings) against the built CLI; skipped, saying so, when it is not built.
+// Relative links must name files that exist.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +78,19 @@ describe('code blocks in README.md and docs/*.md', () => {
       .filter((b) => !b.illustrative && !RUNNABLE.has(b.lang))
       .map((b) => `${b.file}:${b.line} (${b.lang || 'no language'})`);
     expect(unmarked).toEqual([]);
+  });
+
+  it('every relative link of README.md and docs/*.md names a file or folder that exists', () => {
+    const broken: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!) || target!.startsWith('#')) continue;
+        const path = target!.split('#')[0]!;
+        if (!existsSync(join(root, file, '..', path))) broken.push(`${file}: ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   const runnable = blocks.filter((b) => !b.illustrative && RUNNABLE.has(b.lang));
