@@ -68,7 +68,9 @@ const stale = [...packages.values()].filter(
 );
 if (stale.length > 0) {
   const names = stale.map((pkg) => pkg.name.replace('@switchyard/', ''));
-  process.stderr.write(`setup: building ${names.join(', ')} (changed since the last build)...\n`);
+  const fresh = stale.every((pkg) => !existsSync(join(pkg.dir, 'dist')));
+  const why = fresh ? 'first build, a minute or two' : 'changed since the last build';
+  process.stderr.write(`setup: building ${names.join(', ')} (${why})...\n`);
   // One pnpm run: it orders the builds by dependency and runs independent ones side by side.
   const filters = stale.flatMap((pkg) => ['--filter', pkg.name]);
   const build = pnpm(['-r', ...filters, 'run', 'build']);
