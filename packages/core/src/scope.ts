@@ -5,28 +5,41 @@
  * to the app's own routes.
  */
 import type { ResolveRequest } from './decision.js';
-import { hostWithoutPort, hostnameMatches, requestHost } from './match/hostname.js';
+import { buildListenerIndex, type ListenerIndex } from './match/build-index.js';
+import { hostWithoutPort, requestHost } from './match/hostname.js';
 import { selectListener } from './match/listener.js';
+import { findRoute } from './match/lookup.js';
 import { normalizeTarget } from './match/normalize-path.js';
-import { matchesRequest, prepareMatch, type PreparedMatch } from './match/prepared.js';
 import { RequestView } from './match/request-view.js';
-import type { DelegatedScope, RouteTable, TableListener } from './table.js';
+import type { DelegatedScope, FlatRoute, RouteTable, TableListener } from './table.js';
 
-interface PreparedScope {
-  readonly scope: DelegatedScope;
-  readonly matches: readonly PreparedMatch[];
+interface ScopeIndex {
+  readonly index: ListenerIndex;
+  readonly scopes: readonly DelegatedScope[];
 }
 
-const prepared = new WeakMap<TableListener, readonly PreparedScope[]>();
+const indexes = new WeakMap<TableListener, ScopeIndex | null>();
 
-function scopesOf(listener: TableListener): readonly PreparedScope[] {
-  let found = prepared.get(listener);
+/**
+ * The listener's scopes in the matcher's own index (built once per listener, on the first 404
+ * that asks): the same lookup as `resolve`, so a scope costs what a route costs, whatever their
+ * number, and matches exactly as a route with the same match and hostnames would.
+ */
+function scopeIndex(listener: TableListener): ScopeIndex | null {
+  let found = indexes.get(listener);
   if (found === undefined) {
-    found = (listener.scopes ?? []).map((scope) => ({
-      scope,
-      matches: [scope.match, ...scope.guards].map(prepareMatch),
+    const scopes = listener.scopes ?? [];
+    const routes: FlatRoute[] = scopes.map((scope, rank) => ({
+      rank,
+      hostnames: scope.hostnames,
+      match: scope.match,
+      guards: scope.guards,
+      action: { kind: 'respond', status: 404, reason: 'no route in delegated scope' },
+      chain: scope.chain,
+      weight: 0,
     }));
-    prepared.set(listener, found);
+    found = routes.length === 0 ? null : { index: buildListenerIndex(routes), scopes };
+    indexes.set(listener, found);
   }
   return found;
 }
@@ -58,14 +71,9 @@ export function delegatedScope(
     sni: request.sni === undefined ? undefined : hostWithoutPort(request.sni),
   });
   if (!selection.ok) return undefined;
-  const scopes = scopesOf(selection.listener);
-  if (scopes.length === 0) return undefined;
+  const scopes = scopeIndex(selection.listener);
+  if (scopes === null) return undefined;
   const view = new RequestView(request.method, target.path, target.query, request.headers);
-  for (const { scope, matches } of scopes) {
-    const hostOk =
-      scope.hostnames.length === 0 ||
-      (host !== undefined && scope.hostnames.some((name) => hostnameMatches(name, host)));
-    if (hostOk && matches.every((match) => matchesRequest(match, view, false))) return scope;
-  }
-  return undefined;
+  const entry = findRoute(scopes.index, host, view);
+  return entry === undefined ? undefined : scopes.scopes[entry.rank];
 }

@@ -90,6 +90,41 @@ describe('rule 17: the delegated scope of a parent match with live children', ()
     );
   });
 
+  it('rule 14: under nested delegation the most specific scope answers', () => {
+    const nested = build([
+      parent({ '/banking': byLabel('bank') }),
+      child(
+        'banking',
+        'b',
+        [
+          { matches: [prefix('/banking/loans')], backendRefs: [byLabel('loans')] },
+          { matches: [prefix('/banking/accounts')], backendRefs: [backend('accounts')] },
+        ],
+        'bank',
+      ),
+      child(
+        'loans',
+        'l',
+        [{ matches: [prefix('/banking/loans/personal')], backendRefs: [backend('personal')] }],
+        'loans',
+      ),
+      ...services,
+      service('loans', 'personal'),
+    ]);
+    expect(nested.where('/banking/loans/personal/1')).toBe('loans/personal:8080');
+    expect(nested.where('/banking/loans/car')).toBe('status 404');
+    expect(delegatedScope(nested.table, request('/banking/loans/car'))?.chain.at(-1)).toMatchObject(
+      {
+        namespace: 'banking',
+        name: 'b',
+        ruleIndex: 0,
+      },
+    );
+    expect(delegatedScope(nested.table, request('/banking/other'))?.chain).toEqual([
+      { namespace: 'infra', name: 'api', ruleIndex: 0, matchIndex: 0 },
+    ]);
+  });
+
   it('rule 16: a delegation without a valid child is a 500 route, not a scope', () => {
     const broken = build([parent({ '/banking': byLabel('nobody') }), ...services]);
     expect(broken.where('/banking/x')).toBe('status 500');
