@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compile } from '@switchyard/core';
+import { compile, delegatedScope } from '@switchyard/core';
 import { swappableSource } from '@switchyard/node';
 import type { SwappableSource } from '@switchyard/node';
 import { createApp } from '../src/app.js';
@@ -127,6 +127,12 @@ describe('the Express example app', () => {
       host: request.host,
       ...request.headers,
     });
+    if (expected.backend === undefined && delegatedScope(source.current(), request)) {
+      // Inside a prefix the platform delegated, but no team route claims it: the gateway's 404.
+      expect(answer.status).toBe(expected.status);
+      expect(answer.headers['x-switchyard-error']).toBe('SWY_NO_ROUTE');
+      return;
+    }
     if (expected.backend === undefined) {
       // Not Switchyard's: the app's own 404 answers.
       expect(answer).toMatchObject({
@@ -142,6 +148,16 @@ describe('the Express example app', () => {
     }
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ served: key, path: expected.upstream?.path ?? request.path });
+  });
+
+  it("answers a 404 inside a delegated prefix itself; a path no team was delegated stays the app's", async () => {
+    // /banking is delegated to the banking team, which routes only /banking/accounts: the
+    // gateway answers, as the Node proxy would. /nothing was delegated to nobody: the app's 404.
+    const inside = await send('GET', '/banking/loans', { host: 'api.example.com' });
+    expect(inside.status).toBe(404);
+    expect(inside.headers['x-switchyard-error']).toBe('SWY_NO_ROUTE');
+    const outside = await send('GET', '/nothing', { host: 'api.example.com' });
+    expect(outside).toMatchObject({ status: 404, body: { error: 'not found', path: '/nothing' } });
   });
 
   it('keeps its own routes, before and after the middleware', async () => {

@@ -33,7 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .version(packageJson.version, '-V, --version')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 check found problems, 2 unusable input (bad flag, path or file), 3 serve could not start.\nDocs: docs/cli.md',
+      '\nExit codes: 0 ok, 1 check found problems, 2 unusable input (bad flag, path or file), 3 serve could not start.\nDocs: the README of @switchyard/cli; the full reference is docs/cli.md in the Switchyard repository.',
     );
   const commands = [
     serveCommand(io, done),

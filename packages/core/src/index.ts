@@ -33,6 +33,7 @@ export type { OwnAddress, ServiceAddress } from './compile/gateway-findings.js';
 export { normalize } from './api/normalize.js';
 export { parseDuration } from './api/duration.js';
 export { resolve } from './resolve.js';
+export { delegatedScope } from './scope.js';
 export { explain, formatTrace } from './explain.js';
 export type { Explanation, TraceStep } from './explain.js';
 export type { DelegatedChild, DelegationFacts } from './explain-delegation.js';

@@ -115,6 +115,23 @@ export interface TableListener {
   readonly delegations?: readonly TableDelegation[];
   /** The lookup structure over `routes`; opaque outside `match/`. */
   readonly index: unknown;
+  /**
+   * The delegating parent matches with live children (delegation rule 17), in precedence order.
+   * They route nothing; `delegatedScope` reads them. Absent in hand-made tables.
+   */
+  readonly scopes?: readonly DelegatedScope[];
+}
+
+/** A prefix (with its host, header, query and method conditions) delegated to other routes. */
+export interface DelegatedScope {
+  /** Effective hostnames on this listener; empty = every host. */
+  readonly hostnames: readonly string[];
+  /** The delegating rule's match (merged, when that rule is itself in a child). */
+  readonly match: CompiledMatch;
+  /** Ancestor matches that must match as well. */
+  readonly guards: readonly CompiledMatch[];
+  /** The delegating rule, top-level route first. */
+  readonly chain: readonly RouteRef[];
 }
 
 /**

@@ -123,15 +123,23 @@ export function switchyard(options: SwitchyardExpressOptions): SwitchyardMiddlew
   const wire: ExchangeOptions | undefined =
     options.scheme === undefined ? undefined : { scheme: options.scheme };
 
-  const decide = (req: IncomingMessage, originalUrl: string | undefined): Decision => {
-    const request: ResolveRequest = toResolveRequest(req, arrival);
+  /**
+   * The decision, and whether it is the app's to answer: no route, and outside every prefix the
+   * platform delegated (a 404 inside `/banking` that no banking route claims is the gateway's).
+   */
+  const decide = (
+    req: IncomingMessage,
+    originalUrl: string | undefined,
+  ): { decision: Decision; unrouted: boolean } => {
+    const table = source.current();
+    const arrived: ResolveRequest = toResolveRequest(req, arrival);
     // Mounted under a path (`app.use('/api', middleware)`), Express strips it from `req.url`.
-    return resolve(
-      source.current(),
-      originalUrl === undefined || originalUrl === request.path
-        ? request
-        : { ...request, path: originalUrl },
-    );
+    const request =
+      originalUrl === undefined || originalUrl === arrived.path
+        ? arrived
+        : { ...arrived, path: originalUrl };
+    const decision = resolve(table, request);
+    return { decision, unrouted: isUnrouted(decision, table, request) };
   };
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
@@ -139,16 +147,17 @@ export function switchyard(options: SwitchyardExpressOptions): SwitchyardMiddlew
     // Intake (Host, absolute form, Via loop, target length) before anything is decided.
     if (!proxy.admit(req, res)) return;
     let decision: Decision;
+    let unrouted: boolean;
     try {
       // An absolute-form target has just become origin form in `req.url`; Express's
       // `originalUrl` still holds the absolute form.
-      decision = decide(req, req.url === target ? req.originalUrl : req.url);
+      ({ decision, unrouted } = decide(req, req.url === target ? req.originalUrl : req.url));
     } catch (error) {
       next(error);
       return;
     }
     req.switchyard = decision;
-    if (passOn && isUnrouted(decision)) {
+    if (passOn && unrouted) {
       next();
       return;
     }
@@ -192,14 +201,15 @@ export function switchyard(options: SwitchyardExpressOptions): SwitchyardMiddlew
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, next?: () => void): void => {
     proxy.admitUpgrade(req, socket, head, () => {
       let decision: Decision;
+      let unrouted: boolean;
       try {
-        decision = decide(req, undefined);
+        ({ decision, unrouted } = decide(req, undefined));
       } catch {
         socket.destroy();
         return;
       }
       (req as Request).switchyard = decision;
-      if (next !== undefined && passOn && isUnrouted(decision)) {
+      if (next !== undefined && passOn && unrouted) {
         next();
         return;
       }

@@ -121,8 +121,16 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
     return handlers.get(`${base}:${backend.port}`) ?? handlers.get(base);
   };
 
-  const decide = (req: IncomingMessage): Decision =>
-    resolve(source.current(), toResolveRequest(req, arrival));
+  /**
+   * The decision, and whether it is the app's to answer: no route, and outside every prefix the
+   * platform delegated (a 404 inside `/banking` that no banking route claims is the gateway's).
+   */
+  const decide = (req: IncomingMessage): { decision: Decision; unrouted: boolean } => {
+    const table = source.current();
+    const request = toResolveRequest(req, arrival);
+    const decision = resolve(table, request);
+    return { decision, unrouted: isUnrouted(decision, table, request) };
+  };
 
   fastify.decorateRequest('switchyard', null);
 
@@ -136,14 +144,15 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
         return;
       }
       let decision: Decision;
+      let unrouted: boolean;
       try {
-        decision = decide(request.raw);
+        ({ decision, unrouted } = decide(request.raw));
       } catch (error) {
         next(error as Error);
         return;
       }
       request.switchyard = decision;
-      if (passOn && isUnrouted(decision)) {
+      if (passOn && unrouted) {
         next();
         return;
       }
@@ -190,19 +199,20 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
     const server = fastify.server;
     upgrade = (req, socket, head) => {
       let decision: Decision;
+      let unrouted: boolean;
       try {
-        decision = decide(req);
+        ({ decision, unrouted } = decide(req));
       } catch {
         socket.destroy();
         return;
       }
       // Other upgrade listeners (@fastify/websocket...) answer what Switchyard does not route.
-      if (passOn && isUnrouted(decision) && server.listenerCount('upgrade') > 1) return;
+      if (passOn && unrouted && server.listenerCount('upgrade') > 1) return;
       proxy.admitUpgrade(req, socket, head, () => {
         // Decided again: intake may have moved an absolute-form authority into Host.
         let admitted: Decision;
         try {
-          admitted = decide(req);
+          admitted = decide(req).decision;
         } catch {
           socket.destroy();
           return;

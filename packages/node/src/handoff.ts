@@ -12,23 +12,43 @@ import type {
   OutgoingHttpHeaders,
   ServerResponse,
 } from 'node:http';
-import { corsResponseHeaders } from '@switchyard/core';
-import type { Decision, DecisionBackend, ForwardDecision, HeaderModifier } from '@switchyard/core';
+import { corsResponseHeaders, delegatedScope } from '@switchyard/core';
+import type {
+  Decision,
+  DecisionBackend,
+  ForwardDecision,
+  HeaderModifier,
+  ResolveRequest,
+  RouteTable,
+} from '@switchyard/core';
 import { applyGuardedModifier } from './headers.js';
 
 type HeaderRecord = Record<string, string | string[] | undefined>;
 
 /**
  * True for the decisions an embedding app may keep for itself: no listener, no route (a 404 that
- * names no route). The Express and Fastify adapters pass exactly these on under `noRoute: 'next'`.
+ * names no route). Given the table and the request as well, a 404 inside a prefix the platform
+ * delegated (`delegatedScope`: `/banking/loans` when only `/banking/accounts` is routed) is not
+ * unrouted: it is the gateway's answer, as the Node proxy gives it. The Express and Fastify
+ * adapters pass exactly the unrouted requests on under `noRoute: 'next'`.
  *
  * @example
  * ```ts
- * if (isUnrouted(resolve(table, request))) return next();
+ * const decision = resolve(table, request);
+ * if (isUnrouted(decision, table, request)) return next();
  * ```
  */
-export function isUnrouted(decision: Decision): boolean {
-  return decision.kind === 'respond' && decision.status === 404 && decision.route === undefined;
+export function isUnrouted(
+  decision: Decision,
+  table?: RouteTable,
+  request?: ResolveRequest,
+): boolean {
+  if (decision.kind !== 'respond' || decision.status !== 404 || decision.route !== undefined) {
+    return false;
+  }
+  return (
+    table === undefined || request === undefined || delegatedScope(table, request) === undefined
+  );
 }
 
 /** Undoes a hand-off, for a handler that passes the request on (`next()`). */

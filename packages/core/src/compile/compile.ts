@@ -24,6 +24,7 @@ import type {
 } from '../status.js';
 import type {
   CompiledMatch,
+  DelegatedScope,
   FlatRoute,
   RouteTable,
   TableDelegation,
@@ -146,10 +147,12 @@ function reportReferences(route: NormalizedRoute, parentRef: StatusParentRef, en
 }
 
 function buildListener(state: ListenerState, served: readonly Served[]): TableListener {
-  const entries = served.flatMap(({ candidates, hostnames }) =>
+  const all = served.flatMap(({ candidates, hostnames }) =>
     candidates.map((candidate) => ({ candidate, hostnames })),
   );
-  entries.sort((a, b) => comparePrecedence(a.candidate, b.candidate));
+  all.sort((a, b) => comparePrecedence(a.candidate, b.candidate));
+  const entries = all.filter((entry) => entry.candidate.scope !== true);
+  const scopeEntries = all.filter((entry) => entry.candidate.scope === true);
   // A parent's link and guard are shared by all the candidates flattened under it: one RouteRef
   // and one compiled guard each, instead of one per flattened route.
   const refs = new Map<Link, RouteRef>();
@@ -173,6 +176,12 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
     chain: candidate.links.map(sharedRef),
     weight: candidate.weight,
   }));
+  const scopes: DelegatedScope[] = scopeEntries.map(({ candidate, hostnames }) => ({
+    hostnames,
+    match: compileMatch(candidate.match),
+    guards: candidate.guards.length === 0 ? NONE : candidate.guards.map(sharedGuard),
+    chain: candidate.links.map(sharedRef),
+  }));
   const { listener } = state;
   const delegations = delegationsOf(entries, sharedRef);
   return {
@@ -186,6 +195,7 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
     })),
     routes,
     ...(delegations.length > 0 ? { delegations } : {}),
+    ...(scopes.length > 0 ? { scopes } : {}),
     // The index is opaque outside match/ and never written after it is built: freezing it only at
     // the top keeps `deepFreeze` from walking every trie node (a fifth of compile at 10k routes).
     index: Object.freeze(buildListenerIndex(routes)),

@@ -134,7 +134,19 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
       `${describeDelegationRef(ref)}: cyclic reference`,
     );
   }
-  if (out.length > 0) return out;
+  if (out.length > 0) {
+    // Rule 17: the parent match emits no route; its scope is kept so that a 404 inside it can be
+    // told apart from a request no team was delegated (`delegatedScope`).
+    const marker: Candidate = {
+      match: d.match,
+      guards: d.guards,
+      action: respond(404, 'no route in delegated scope'),
+      links: d.links,
+      weight: env.weight(owner),
+      scope: true,
+    };
+    return [...out, marker];
+  }
 
   // Rule 16: no valid child. The parent match answers 500 in its own place in the order, so
   // traffic never falls through to a less specific route.

@@ -88,6 +88,11 @@ export interface Candidate {
   readonly action: RouteAction;
   readonly links: readonly Link[];
   readonly weight: number;
+  /**
+   * Set on the marker a delegating match leaves when it has live children (rule 17): not a
+   * route, but the scope adapters consult to tell a 404 inside a delegated prefix from no route.
+   */
+  readonly scope?: true;
 }
 
 export class CompileEnv {

@@ -9,7 +9,7 @@ import { Agent } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, resolve } from '@switchyard/core';
-import type { Decision, RouteTable } from '@switchyard/core';
+import type { Decision, ResolveRequest, RouteTable } from '@switchyard/core';
 import { propertyParameters, requestArb, worldArb } from './arbitraries.js';
 import type { GeneratedRequest } from './arbitraries.js';
 import { startCaptureBackend } from './backend.js';
@@ -45,8 +45,11 @@ export interface DecisionPropertySpec {
   readonly field: string;
   /** Starts the app with a static resolver sending each `namespace/name:port` to its origin. */
   start(backends: Readonly<Record<string, string>>): Promise<DecisionApp>;
-  /** The adapter's `isUnrouted`: the decisions it leaves to the app. */
-  isUnrouted(decision: Decision): boolean;
+  /**
+   * The adapter's `isUnrouted`: the decisions it leaves to the app (a 404 outside every
+   * delegated prefix).
+   */
+  isUnrouted(decision: Decision, table: RouteTable, request: ResolveRequest): boolean;
   /**
    * When the framework answered before the adapter ran: checks that answer against what the core
    * decided and returns the label to count it under. Without it, such a request fails.
@@ -79,8 +82,8 @@ export function decisionProperty(spec: DecisionPropertySpec): void {
       await backend.close();
     });
 
-    function expectCarriedOut(decision: Decision, answer: Answer): void {
-      if (spec.isUnrouted(decision)) {
+    function expectCarriedOut(decision: Decision, unrouted: boolean, answer: Answer): void {
+      if (unrouted) {
         expect(answer.body).toBe(APP_NOT_FOUND);
       } else if (decision.kind === 'forward') {
         // Every backend of the world resolves; a forward ends at the backend (or at a 500 for a
@@ -103,20 +106,25 @@ export function decisionProperty(spec: DecisionPropertySpec): void {
         agent,
       });
       const observed = app.takeDecision(probe);
-      const expected = resolve(table, {
+      const request: ResolveRequest = {
         method: generated.method,
         path: generated.path,
         host: generated.host,
         headers: generated.headers,
         port: 80,
         scheme: 'http',
-      });
+      };
+      const expected = resolve(table, request);
+      const unrouted = spec.isUnrouted(expected, table, request);
       if (observed === undefined && spec.answeredByFramework !== undefined) {
         return spec.answeredByFramework(expected, answer);
       }
       expect(observed).toEqual(expected);
-      expectCarriedOut(expected, answer);
-      if (spec.isUnrouted(expected)) return 'unrouted';
+      expectCarriedOut(expected, unrouted, answer);
+      if (unrouted) return 'unrouted';
+      if (expected.kind === 'respond' && expected.status === 404 && expected.route === undefined) {
+        return 'respond 404 in a delegated scope';
+      }
       return expected.kind === 'respond' ? `respond ${expected.status}` : expected.kind;
     }
 
@@ -136,7 +144,14 @@ export function decisionProperty(spec: DecisionPropertySpec): void {
         propertyParameters(`${spec.name} decision`),
       );
       console.log(`[fast-check] ${spec.name} decisions:`, Object.fromEntries(kinds));
-      for (const kind of ['forward', 'redirect', 'unrouted', 'respond 500', 'respond 400']) {
+      for (const kind of [
+        'forward',
+        'redirect',
+        'unrouted',
+        'respond 404 in a delegated scope',
+        'respond 500',
+        'respond 400',
+      ]) {
         expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
       }
     });
