@@ -69,8 +69,10 @@ export function compileSet(set: InputSet, flags: CompileFlags = {}): CompiledSet
   const gateway = flags.gateway ?? fromCase?.gateway;
   const routeWeight = flags.routeWeight ?? fromCase?.options?.routeWeight;
   const maxDelegationDepth = flags.maxDelegationDepth ?? fromCase?.options?.maxDelegationDepth;
+  const maxRoutesPerDelegation = fromCase?.options?.maxRoutesPerDelegation;
   const options: CompileOptions = {
     ...(gateway === undefined ? {} : { gateway }),
+    ...(maxRoutesPerDelegation === undefined ? {} : { maxRoutesPerDelegation }),
     ...(routeWeight === undefined ? {} : { routeWeight }),
     ...(maxDelegationDepth === undefined ? {} : { maxDelegationDepth }),
   };

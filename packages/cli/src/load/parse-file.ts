@@ -24,7 +24,11 @@ export interface LocatedObject {
 export interface CaseFileInfo {
   readonly name?: string;
   readonly gateway?: { readonly namespace: string; readonly name: string };
-  readonly options?: { readonly routeWeight?: boolean; readonly maxDelegationDepth?: number };
+  readonly options?: {
+    readonly routeWeight?: boolean;
+    readonly maxDelegationDepth?: number;
+    readonly maxRoutesPerDelegation?: number;
+  };
 }
 
 /** Why a file could not be used, at the position of the first problem. */
@@ -127,10 +131,16 @@ function caseInfo(value: Record<string, unknown>): CaseFileInfo {
     info.gateway = { namespace: gateway.namespace, name: gateway.name };
   const options = value.options;
   if (isRecord(options)) {
-    const picked: { routeWeight?: boolean; maxDelegationDepth?: number } = {};
+    const picked: {
+      routeWeight?: boolean;
+      maxDelegationDepth?: number;
+      maxRoutesPerDelegation?: number;
+    } = {};
     if (typeof options.routeWeight === 'boolean') picked.routeWeight = options.routeWeight;
     if (typeof options.maxDelegationDepth === 'number')
       picked.maxDelegationDepth = options.maxDelegationDepth;
+    if (typeof options.maxRoutesPerDelegation === 'number')
+      picked.maxRoutesPerDelegation = options.maxRoutesPerDelegation;
     info.options = picked;
   }
   return info;
