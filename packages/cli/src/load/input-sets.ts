@@ -71,8 +71,10 @@ export function compileSet(set: InputSet, flags: CompileFlags = {}): CompiledSet
   const maxDelegationDepth = flags.maxDelegationDepth ?? fromCase?.options?.maxDelegationDepth;
   // No flag yet: the CLI engineers expose it; a case file may set it.
   const delegationAllNamespaces = fromCase?.options?.delegationAllNamespaces;
+  const maxRoutesPerDelegation = fromCase?.options?.maxRoutesPerDelegation;
   const options: CompileOptions = {
     ...(gateway === undefined ? {} : { gateway }),
+    ...(maxRoutesPerDelegation === undefined ? {} : { maxRoutesPerDelegation }),
     ...(routeWeight === undefined ? {} : { routeWeight }),
     ...(maxDelegationDepth === undefined ? {} : { maxDelegationDepth }),
     ...(delegationAllNamespaces === undefined ? {} : { delegationAllNamespaces }),

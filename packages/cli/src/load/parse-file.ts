@@ -28,6 +28,7 @@ export interface CaseFileInfo {
     readonly routeWeight?: boolean;
     readonly maxDelegationDepth?: number;
     readonly delegationAllNamespaces?: string;
+    readonly maxRoutesPerDelegation?: number;
   };
 }
 
@@ -135,12 +136,15 @@ function caseInfo(value: Record<string, unknown>): CaseFileInfo {
       routeWeight?: boolean;
       maxDelegationDepth?: number;
       delegationAllNamespaces?: string;
+      maxRoutesPerDelegation?: number;
     } = {};
     if (typeof options.routeWeight === 'boolean') picked.routeWeight = options.routeWeight;
     if (typeof options.maxDelegationDepth === 'number')
       picked.maxDelegationDepth = options.maxDelegationDepth;
     if (typeof options.delegationAllNamespaces === 'string')
       picked.delegationAllNamespaces = options.delegationAllNamespaces;
+    if (typeof options.maxRoutesPerDelegation === 'number')
+      picked.maxRoutesPerDelegation = options.maxRoutesPerDelegation;
     info.options = picked;
   }
   return info;

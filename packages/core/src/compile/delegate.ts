@@ -13,7 +13,7 @@ import type { StatusParentRef } from '../status.js';
 import { respond } from './actions.js';
 import { Budget } from './budget.js';
 import type { Candidate, CompileEnv, Link } from './env.js';
-import { flattenRoute, inheritsParentMatcher, type WalkContext } from './flatten.js';
+import { inheritsParentMatcher, type WalkContext, type WalkStep } from './flatten.js';
 import { mergePolicy } from './inherit.js';
 import { screenSelection } from './selection-findings.js';
 
@@ -34,7 +34,8 @@ export interface Delegation {
   readonly links: readonly Link[];
 }
 
-export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Candidate[] {
+/** One delegating rule match: its children's candidates, or a 500 in place (rules 14-16, 25). */
+export function* delegationSteps(d: Delegation, ctx: WalkContext, env: CompileEnv): WalkStep {
   const { owner, rule } = d;
   const check = env.delegationCheck(owner, rule);
   for (const problem of check.problems)
@@ -113,7 +114,8 @@ export function delegate(d: Delegation, ctx: WalkContext, env: CompileEnv): Cand
         scope,
         budget,
       };
-      for (const candidate of flattenRoute(child, childCtx, env)) out.push(candidate);
+      const flattened = (yield { kind: 'route', route: child, ctx: childCtx }) ?? [];
+      for (const candidate of flattened) out.push(candidate);
     }
   }
   // Rule 25: over the cap, the delegation counts as one with no valid child (rule 16).

@@ -71,7 +71,7 @@ export interface CompileOptions {
   readonly delegationAllNamespaces?: string;
 }
 
-/** The recursion of flattening follows the delegation depth; beyond this it is clamped. */
+/** A sane bound on maxDelegationDepth (each level keeps an ancestor list and a budget link). */
 export const MAX_DELEGATION_DEPTH_CEILING = 256;
 
 /** One step of a delegation chain: a match of a rule of a route. */

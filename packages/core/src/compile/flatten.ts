@@ -15,7 +15,7 @@ import {
   describeMatch,
   inheritMatch,
 } from './containment.js';
-import { delegate, isDelegationRef } from './delegate.js';
+import { delegationSteps, isDelegationRef, type Delegation } from './delegate.js';
 import type { Candidate, CompileEnv, Link } from './env.js';
 import type { Budget } from './budget.js';
 import { applyInherited, type PolicyMerge } from './inherit.js';
@@ -47,11 +47,47 @@ export function inheritsParentMatcher(route: NormalizedRoute): boolean {
   return value !== undefined && ['true', 'yes', 'enabled'].includes(value.trim().toLowerCase());
 }
 
+/** What a step of the walk asks the driver to run next: a route under a context, or a delegation. */
+export type WalkRequest =
+  | { readonly kind: 'route'; readonly route: NormalizedRoute; readonly ctx: WalkContext }
+  | { readonly kind: 'delegate'; readonly delegation: Delegation; readonly ctx: WalkContext };
+
+/** A step of the walk: yields what it needs flattened, receives those candidates back. */
+export type WalkStep = Generator<WalkRequest, Candidate[], Candidate[] | undefined>;
+
+/**
+ * Flattens a route and everything delegated under it (rule 25: iteratively). Each route and each
+ * delegation is a generator that yields its sub-walks instead of calling them; this driver keeps
+ * them on an explicit stack, so the depth of the graph never becomes depth of the call stack.
+ */
 export function flattenRoute(
   route: NormalizedRoute,
   ctx: WalkContext,
   env: CompileEnv,
 ): Candidate[] {
+  const stack: WalkStep[] = [routeSteps(route, ctx, env)];
+  let received: Candidate[] | undefined;
+  let result: Candidate[] = [];
+  while (stack.length > 0) {
+    const step = stack[stack.length - 1]!.next(received);
+    received = undefined;
+    if (step.done) {
+      stack.pop();
+      received = step.value;
+      result = step.value;
+      continue;
+    }
+    const request = step.value;
+    stack.push(
+      request.kind === 'route'
+        ? routeSteps(request.route, request.ctx, env)
+        : delegationSteps(request.delegation, request.ctx, env),
+    );
+  }
+  return result;
+}
+
+function* routeSteps(route: NormalizedRoute, ctx: WalkContext, env: CompileEnv): WalkStep {
   const { book } = env;
   for (const dropped of route.droppedRules) {
     const detail = dropped.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
@@ -115,12 +151,9 @@ export function flattenRoute(
         out.push({ match, guards, action, links, weight: env.weight(route) });
         ctx.budget?.charge();
       } else {
+        const delegation = { owner: route, rule, refs: delegations, match, guards, links };
+        const flattened = (yield { kind: 'delegate', delegation, ctx }) ?? [];
         // A loop, not `push(...list)`: a spread of a large list overflows the call stack.
-        const flattened = delegate(
-          { owner: route, rule, refs: delegations, match, guards, links },
-          ctx,
-          env,
-        );
         for (const candidate of flattened) out.push(candidate);
       }
     }

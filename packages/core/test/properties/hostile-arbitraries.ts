@@ -108,7 +108,10 @@ function hostileFilters(): fc.Arbitrary<Tagged<readonly Json[]>> {
 }
 
 /** Where a hostile rule sends traffic: its own backends, nested delegations, or other teams' routes. */
-function hostileBackends(team: Team, victims: readonly string[]): fc.Arbitrary<Tagged<readonly Json[]>> {
+function hostileBackends(
+  team: Team,
+  victims: readonly string[],
+): fc.Arbitrary<Tagged<readonly Json[]>> {
   const byName = (namespace: string, name: string) => ({
     group: 'gateway.networking.k8s.io',
     kind: 'HTTPRoute',
