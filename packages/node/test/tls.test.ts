@@ -329,4 +329,35 @@ describe('TLS listeners', () => {
       await running.close();
     }
   });
+
+  it('decision 23 in the data plane: one of several certificateRefs without a certificate leaves that listener out', async () => {
+    const twoRefs = [
+      {
+        ...listeners[0]!,
+        tls: { certificateRefs: [{ name: 'first-tls' }, { name: 'absent-tls' }] },
+      },
+      listeners[1]!,
+    ];
+    // The core checks only names here (checkCertificateData off): the provider decides.
+    const world = objectsFor([{ path: '/app', service: 'app' }], {
+      listeners: twoRefs,
+      extraObjects: [
+        secretOf('first-tls', first),
+        secretOf('second-tls', second),
+        { ...emptySecret, metadata: { namespace: 'infra', name: 'absent-tls' } },
+      ],
+    });
+    const running = await startGateway({
+      source: compile(world, { checkCertificateData: false }).table,
+      certificates: certificatesFromSecrets(world),
+      resolver: staticResolver({ 'infra/app:8080': echo.origin }),
+    });
+    try {
+      const port = running.gateway.addressFor(443)!.port;
+      expect((await httpsGet(port, 'second.example')).status).toBe(200);
+      await expect(httpsGet(port, 'first.example')).rejects.toThrow();
+    } finally {
+      await running.close();
+    }
+  });
 });
