@@ -85,7 +85,7 @@ export function flattenRoute(
           guards = [...guards, scope.match];
         }
       }
-      const links = [...ctx.links, { route, rule, matchIndex }];
+      const links = [...ctx.links, { route, rule, matchIndex, match }];
       if (own) {
         const action = ctx.scope
           ? applyInherited(ctx.scope.policy, own.action, ctx.scope.policyMerge)
