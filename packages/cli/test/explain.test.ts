@@ -116,6 +116,40 @@ describe('the example, through the built CLI', () => {
     );
   });
 
+  it('a 404 inside a delegated prefix names the delegation, the children tried and why, the nearest paths and where they are written', async () => {
+    const result = await runBuilt([
+      'explain',
+      'examples/delegation',
+      'GET',
+      'http://api.example.com:8080/banking/loans',
+    ]);
+    expect(result.code).toBe(0);
+    const text = result.stdout;
+    expect(text).toContain('respond 404 (no route)');
+    expect(text).toContain(
+      '  delegation kgateway-system/api#0 (PathPrefix /banking) selects label banking-bff in all\n' +
+        '    tried banking/accounts#0 (PathPrefix /banking/accounts): path\n' +
+        '    tried banking/cards#0 (PathPrefix /banking/cards): path\n' +
+        '    nearest paths: /banking/cards, /banking/accounts',
+    );
+    expect(text).toMatch(
+      /delegated by:\n {2}kgateway-system\/api#0 {2}examples\/delegation\/platform\/parent-route\.yaml:\d+:\d+\nchildren tried:\n {2}banking\/accounts#0 {2}examples\/delegation\/banking\/routes\.yaml:\d+:\d+\n {2}banking\/cards#0 /,
+    );
+    const json = await runBuilt([
+      'explain',
+      'examples/delegation',
+      'GET',
+      'http://api.example.com:8080/banking/loans',
+      '--json',
+    ]);
+    const trace = (JSON.parse(json.stdout) as { trace: { step: string; nearest?: string[] }[] })
+      .trace;
+    expect(trace.find((step) => step.step === 'delegation')?.nearest).toEqual([
+      '/banking/cards',
+      '/banking/accounts',
+    ]);
+  });
+
   it('without the header, the trace shows why the v2 rule did not match', async () => {
     const result = await runBuilt([
       'explain',

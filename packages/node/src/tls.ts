@@ -178,16 +178,25 @@ function loadListener(
   | { error: CertificateNotFoundError | InvalidCertificateError } {
   const name = `HTTPS listener ${listener.name} (port ${listener.port})`;
   const refs = listener.certificateRefs.map((r) => `${r.namespace}/${r.name}`).join(', ') || 'none';
-  let pairs: TlsCertificate[];
+  let found: (TlsCertificate | undefined)[];
   try {
-    pairs = listener.certificateRefs
-      .map((ref) => provider?.(ref))
-      .filter((pair): pair is TlsCertificate => pair !== undefined);
+    found = listener.certificateRefs.map((ref) => provider?.(ref));
   } catch (error) {
     // A provider reading files may throw (ENOENT, EACCES).
     return {
       error: new InvalidCertificateError(
         `${name}: cannot read its certificate (references: ${refs}): ${messageOf(error)}`,
+      ),
+    };
+  }
+  const pairs = found.filter((pair): pair is TlsCertificate => pair !== undefined);
+  // Decision 23: with several references, one missing is enough to leave the listener out.
+  const missing = listener.certificateRefs.filter((_, i) => found[i] === undefined);
+  if (pairs.length > 0 && missing.length > 0) {
+    const names = missing.map((r) => `${r.namespace}/${r.name}`).join(', ');
+    return {
+      error: new CertificateNotFoundError(
+        `${name}: no certificate for ${names} (references: ${refs})`,
       ),
     };
   }

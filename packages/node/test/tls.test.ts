@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '@switchyard/core';
+import type { RouteTable } from '@switchyard/core';
 import { pino } from 'pino';
 import { selfSignedCertificate, startEchoBackend } from '@switchyard/test-kit';
 import type { EchoBackend, EchoRecord } from '@switchyard/test-kit';
@@ -273,5 +274,90 @@ describe('TLS listeners', () => {
         metrics: false,
       }),
     ).rejects.toBeInstanceOf(InvalidCertificateError);
+  });
+
+  it('a reload that breaks one certificate keeps that listener on its previous certificate; the other takes its new one', async () => {
+    const third = selfSignedCertificate(['second.example']);
+    const before = objectsFor([{ path: '/app', service: 'app' }], {
+      listeners,
+      extraObjects: [secretOf('first-tls', first), secretOf('second-tls', second)],
+    });
+    const after = objectsFor([{ path: '/app', service: 'app' }], {
+      listeners,
+      extraObjects: [
+        secretOf('first-tls', { cert: first.cert, key: second.key }),
+        secretOf('second-tls', third),
+      ],
+    });
+    let objects = before;
+    let table = tableFor(objects);
+    const subscribers = new Set<(table: RouteTable) => void>();
+    const source = {
+      current: () => table,
+      subscribe: (listener: (table: RouteTable) => void) => {
+        subscribers.add(listener);
+        return () => subscribers.delete(listener);
+      },
+    };
+    const lines: string[] = [];
+    const running = await startGateway({
+      source,
+      certificates: (ref) => certificatesFromSecrets(objects)(ref),
+      resolver: staticResolver({ 'infra/app:8080': echo.origin }),
+      logger: pino({ level: 'error' }, { write: (line: string) => void lines.push(line) }),
+    });
+    try {
+      const port = running.gateway.addressFor(443)!.port;
+      const serialOf = async (name: string) => (await httpsGet(port, name)).peer.serialNumber;
+      const firstSerial = await serialOf('first.example');
+      const secondSerial = await serialOf('second.example');
+
+      objects = after;
+      table = tableFor(objects);
+      for (const listener of subscribers) listener(table);
+      await running.gateway.settled();
+
+      expect(await serialOf('first.example')).toBe(firstSerial);
+      const renewed = await httpsGet(port, 'second.example');
+      expect(renewed.status).toBe(200);
+      expect(renewed.peer.serialNumber).not.toBe(secondSerial);
+      expect(renewed.peer.serialNumber).toBe(new X509Certificate(third.cert).serialNumber);
+      expect(lines.map((line) => (JSON.parse(line) as { listener?: string }).listener)).toEqual([
+        'first',
+      ]);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('decision 23 in the data plane: one of several certificateRefs without a certificate leaves that listener out', async () => {
+    const twoRefs = [
+      {
+        ...listeners[0]!,
+        tls: { certificateRefs: [{ name: 'first-tls' }, { name: 'absent-tls' }] },
+      },
+      listeners[1]!,
+    ];
+    // The core checks only names here (checkCertificateData off): the provider decides.
+    const world = objectsFor([{ path: '/app', service: 'app' }], {
+      listeners: twoRefs,
+      extraObjects: [
+        secretOf('first-tls', first),
+        secretOf('second-tls', second),
+        { ...emptySecret, metadata: { namespace: 'infra', name: 'absent-tls' } },
+      ],
+    });
+    const running = await startGateway({
+      source: compile(world, { checkCertificateData: false }).table,
+      certificates: certificatesFromSecrets(world),
+      resolver: staticResolver({ 'infra/app:8080': echo.origin }),
+    });
+    try {
+      const port = running.gateway.addressFor(443)!.port;
+      expect((await httpsGet(port, 'second.example')).status).toBe(200);
+      await expect(httpsGet(port, 'first.example')).rejects.toThrow();
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -34,19 +34,23 @@ export function formatExplanation(
       .split('\n')
       .map((line) => `  ${line}`),
   );
+  const where = (ref: RouteRef): string => {
+    const route = compiled.find('HTTPRoute', ref.namespace, ref.name);
+    const at =
+      route === undefined
+        ? ''
+        : `  ${locationText(route.locate(`spec.rules[${ref.ruleIndex}].matches[${ref.matchIndex}]`), cwd)}`;
+    return `  ${formatRouteRef(ref)}${ref.ruleName === undefined ? '' : ` (${ref.ruleName})`}${at}`;
+  };
   const chain = decision.chain ?? [];
-  if (chain.length > 0) {
-    lines.push('', 'rules:');
-    for (const ref of chain) {
-      const route = compiled.find('HTTPRoute', ref.namespace, ref.name);
-      const where =
-        route === undefined
-          ? ''
-          : `  ${locationText(route.locate(`spec.rules[${ref.ruleIndex}].matches[${ref.matchIndex}]`), cwd)}`;
-      lines.push(
-        `  ${formatRouteRef(ref)}${ref.ruleName === undefined ? '' : ` (${ref.ruleName})`}${where}`,
-      );
-    }
+  if (chain.length > 0) lines.push('', 'rules:', ...chain.map(where));
+  // A 404 inside a delegated prefix: where the delegation and the children it tried are written.
+  for (const step of trace) {
+    if (step.step !== 'delegation') continue;
+    const parent = step.parent[step.parent.length - 1]!;
+    lines.push('', `delegated by:`, where(parent), 'children tried:');
+    if (step.children.length === 0) lines.push('  (none)');
+    for (const child of step.children) lines.push(where(child.chain[child.chain.length - 1]!));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -215,7 +215,7 @@ function delegationsOf(
       if (found.has(link)) continue;
       found.set(link, {
         chain: links.slice(0, i + 1).map(sharedRef),
-        match: link.rule.matches[link.matchIndex]!,
+        match: link.match ?? link.rule.matches[link.matchIndex]!,
         hostnames,
         selects: link.rule.backendRefs
           .filter(isDelegationRef)

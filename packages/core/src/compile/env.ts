@@ -79,6 +79,8 @@ export interface Link {
   readonly route: NormalizedRoute;
   readonly rule: NormalizedRule;
   readonly matchIndex: number;
+  /** The match in effect at this link: merged with the ancestors' (rules 8, 13). */
+  readonly match?: NormalizedMatch;
 }
 
 /** A flattened match before hostnames and ranks are assigned. */

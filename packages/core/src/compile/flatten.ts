@@ -141,7 +141,7 @@ function* routeSteps(route: NormalizedRoute, ctx: WalkContext, env: CompileEnv):
           guards = [...guards, scope.match];
         }
       }
-      const links = [...ctx.links, { route, rule, matchIndex }];
+      const links = [...ctx.links, { route, rule, matchIndex, match }];
       if (own) {
         const action = ctx.scope
           ? applyInherited(ctx.scope.policy, own.action, ctx.scope.policyMerge)

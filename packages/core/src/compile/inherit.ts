@@ -1,7 +1,7 @@
 /**
  * Delegation rule 20: filters, timeouts and retry of a delegating parent rule apply to every
  * route flattened under it, merged with the child's own as the parent's
- * `kgateway.dev/inherited-policy-priority` annotation says (docs/delegation.md has the table):
+ * `kgateway.dev/inherited-policy-priority` annotation says (docs/delegation-options.md has the table):
  *
  * - Shallow: per filter type (and per timeout field) the whole value comes from one side: the
  *   preferred side when it sets one, else the other.

@@ -212,6 +212,7 @@ export function renderGatewayStatus(
 ): GatewayStatus {
   const observedGeneration = gateway.generation;
   const anyInvalid = states.some((s) => !s.serving);
+  const noneServing = states.every((s) => !s.serving);
   // G-6: the Gateway stays accepted while some listener is; with none left it is not.
   const noneAccepted = states.every((s) =>
     s.conditions.some((c) => c.type === 'Accepted' && c.status === 'False'),
@@ -230,9 +231,9 @@ export function renderGatewayStatus(
       },
       {
         type: 'Programmed',
-        status: 'True',
-        reason: 'Programmed',
-        message: 'Gateway is programmed',
+        status: noneServing ? 'False' : 'True',
+        reason: noneServing ? 'Invalid' : 'Programmed',
+        message: noneServing ? 'No listener can be served' : 'Gateway is programmed',
         observedGeneration,
       },
     ],

@@ -10,10 +10,11 @@ const gateway = (listeners: unknown[]) => ({
   spec: { gatewayClassName: 'switchyard', listeners },
 });
 
-function accepted(listeners: unknown[]) {
+function condition(listeners: unknown[], type: string) {
   const [status] = compile([gateway(listeners)]).gateways;
-  return status!.conditions.find((c) => c.type === 'Accepted');
+  return status!.conditions.find((c) => c.type === type);
 }
+const accepted = (listeners: unknown[]) => condition(listeners, 'Accepted');
 
 describe('G-6: Gateway Accepted follows its listeners', () => {
   it('all listeners valid: Accepted=True reason Accepted', () => {
@@ -38,6 +39,19 @@ describe('G-6: Gateway Accepted follows its listeners', () => {
       { name: 'b', port: 80, protocol: 'HTTP' },
     ]);
     expect(result).toMatchObject({ status: 'False', reason: 'ListenersNotValid' });
+  });
+
+  it('Programmed=False reason Invalid when no listener can be served, True while one can', () => {
+    const conflicted = [
+      { name: 'a', port: 80, protocol: 'HTTP' },
+      { name: 'b', port: 80, protocol: 'HTTP' },
+    ];
+    expect(condition(conflicted, 'Programmed')).toMatchObject({
+      status: 'False',
+      reason: 'Invalid',
+    });
+    const one = [...conflicted, { name: 'c', port: 81, protocol: 'HTTP' }];
+    expect(condition(one, 'Programmed')).toMatchObject({ status: 'True', reason: 'Programmed' });
   });
 
   it('a conflicted listener is not in the table; the distinct one is', () => {

@@ -155,4 +155,59 @@ describe('explain: a 404 inside a delegated prefix', () => {
     );
     expect(text).toContain('nearest paths: /banking/cards, /banking/accounts');
   });
+
+  it('rule 13: a nested delegation written relative to its parent is reported with its merged prefix', () => {
+    const inherit = { 'delegation.kgateway.dev/inherit-parent-matcher': 'true' };
+    const nested = compile([
+      ...objects.filter((o) => o.kind !== 'HTTPRoute'),
+      route('infra', 'top', {
+        parentRefs: [{ name: 'http' }],
+        rules: [
+          {
+            matches: [prefix('/api')],
+            backendRefs: [
+              {
+                group: 'gateway.networking.k8s.io',
+                kind: 'HTTPRoute',
+                name: 'mid',
+                namespace: 'banking',
+              },
+            ],
+          },
+        ],
+      }),
+      {
+        ...route('banking', 'mid', {
+          rules: [
+            {
+              matches: [prefix('/v1')],
+              backendRefs: [
+                {
+                  group: 'gateway.networking.k8s.io',
+                  kind: 'HTTPRoute',
+                  name: 'leaf',
+                  namespace: 'banking',
+                },
+              ],
+            },
+          ],
+        }),
+        metadata: { namespace: 'banking', name: 'mid', annotations: inherit },
+      },
+      {
+        ...route('banking', 'leaf', {
+          rules: [{ matches: [prefix('/users')], backendRefs: [{ name: 'accounts', port: 8080 }] }],
+        }),
+        metadata: { namespace: 'banking', name: 'leaf', annotations: inherit },
+      },
+    ]).table;
+    const steps = explain(
+      nested,
+      request('GET', '/api/v1/orders', 'any.example.com'),
+    ).trace.flatMap((s) => (s.step === 'delegation' ? [s] : []));
+    expect(steps.map((s) => s.match.path.value)).toEqual(['/api', '/api/v1']);
+    expect(steps[1]!.children.map((c) => [c.match.path.value, c.reason])).toEqual([
+      ['/api/v1/users', 'path'],
+    ]);
+  });
 });
