@@ -3,7 +3,7 @@
  * and turning unusable input into a one-line error with exit code 2.
  */
 import { Option, type Command } from 'commander';
-import { CliError } from '../errors.js';
+import { CliError, InputError } from '../errors.js';
 import { MissingPathError } from '../load/find-files.js';
 import {
   compileSet,
@@ -12,7 +12,8 @@ import {
   type CompiledSet,
   type InputSet,
 } from '../load/input-sets.js';
-import { createManifestStore } from '../load/manifest-store.js';
+import { createManifestStore, type FileEntry } from '../load/manifest-store.js';
+import { parseManifestFile, type ParseProblem } from '../load/parse-file.js';
 import { locationText } from '../report/paths.js';
 
 export interface CompileFlagOptions {
@@ -27,7 +28,7 @@ export function withCompileOptions(command: Command): Command {
     .addOption(
       new Option(
         '--gateway <namespace/name>',
-        'the Gateway whose route table to use (default: the only or first Gateway)',
+        'the Gateway whose route table to use (required when the inputs hold more than one)',
       ),
     )
     .addOption(
@@ -68,28 +69,52 @@ export interface LoadedInputs {
   readonly sets: readonly InputSet[];
 }
 
+/** The path that stands for standard input (`check platform/ -`). */
+export const STDIN_PATH = '-';
+/** How standard input is named in messages and annotations. */
+export const STDIN_NAME = '<stdin>';
+
 /**
- * Reads every file under the paths once. A missing path, a file that does not parse, or no
- * Kubernetes object at all is unusable input (exit 2).
+ * Reads every file under the paths once (and `stdin`, the text of standard input, when a path is
+ * `-`). A missing path, a file that does not parse, or no Kubernetes object at all is unusable
+ * input (exit 2): an {@link InputError} listing every such problem.
  */
-export function loadInputs(paths: readonly string[], cwd: string): LoadedInputs {
-  let store;
-  try {
-    store = createManifestStore(paths, cwd);
-  } catch (error) {
-    if (error instanceof MissingPathError) throw new CliError(error.message);
-    throw error;
+export function loadInputs(paths: readonly string[], cwd: string, stdin?: string): LoadedInputs {
+  const filePaths = paths.filter((p) => p !== STDIN_PATH);
+  const entries: FileEntry[] = [];
+  const failed: ParseProblem[] = [];
+  if (filePaths.length > 0) {
+    let store;
+    try {
+      store = createManifestStore(filePaths, cwd);
+    } catch (error) {
+      if (error instanceof MissingPathError)
+        throw new InputError(error.message, [{ code: 'missing-path', message: error.message }]);
+      throw error;
+    }
+    failed.push(...store.refresh().failed);
+    entries.push(...store.files());
   }
-  const { failed } = store.refresh();
+  if (filePaths.length < paths.length) {
+    const parsed = parseManifestFile(STDIN_NAME, stdin ?? '');
+    if (parsed.ok) {
+      const { objects, ignored, caseFile } = parsed;
+      entries.push({ file: STDIN_NAME, objects, ignored, ...(caseFile ? { caseFile } : {}) });
+    } else failed.push(parsed.problem);
+  }
   const first = failed[0];
   if (first !== undefined) {
     const more =
       failed.length > 1 ? ` (and ${failed.length - 1} more files that do not parse)` : '';
-    throw new CliError(`${locationText(first.location, cwd)}: ${first.message}${more}`);
+    throw new InputError(
+      `${locationText(first.location, cwd)}: ${first.message}${more}`,
+      failed.map((f) => ({ code: 'parse-error', message: f.message, location: f.location })),
+    );
   }
-  const sets = inputSets(store.files());
+  const sets = inputSets(entries);
   if (sets.every((set) => set.objects.length === 0)) {
-    throw new CliError(`no Kubernetes objects in ${paths.join(' ')}`);
+    const message = `no Kubernetes objects in ${paths.join(' ')}`;
+    throw new InputError(message, [{ code: 'no-objects', message }]);
   }
   return { sets };
 }
@@ -105,7 +130,7 @@ export function singleSet(sets: readonly InputSet[], command: string): InputSet 
   return sets[0];
 }
 
-/** Loads and compiles the one set of objects under the paths. */
+/** Loads and compiles the one set of objects under the paths, for the Gateway chosen. */
 export function loadOne(
   paths: readonly string[],
   options: CompileFlagOptions,
@@ -114,9 +139,76 @@ export function loadOne(
 ): CompiledSet {
   const flags = compileFlags(options);
   const set = singleSet(loadInputs(paths, cwd).sets, command);
-  const compiled = compileSet(set, flags);
-  requireGateway(compiled, flags);
-  return compiled;
+  const wanted = flags.gateway ?? set.caseFile?.info.gateway;
+  const choice = selectGateway(
+    set.objects.map((o) => o.value),
+    wanted,
+  );
+  if (!choice.ok)
+    throw new InputError(choice.message, [{ code: choice.code, message: choice.message }]);
+  return compileSet(
+    set,
+    choice.gateway === undefined ? flags : { ...flags, gateway: choice.gateway },
+  );
+}
+
+export interface GatewayKey {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export type GatewayChoice =
+  | { readonly ok: true; readonly gateway?: GatewayKey }
+  | {
+      readonly ok: false;
+      readonly code: 'unknown-gateway' | 'gateway-ambiguous';
+      readonly message: string;
+      readonly gateways: readonly GatewayKey[];
+    };
+
+/**
+ * Which Gateway a command serves or shows: `wanted` when it is among the objects, else the only
+ * one. With several and none wanted there is no safe default (a team folder holding a Gateway of
+ * its own must not silently become what is shown), so the choice fails and lists them.
+ *
+ * @example
+ * ```ts
+ * const choice = selectGateway(objects, undefined);
+ * if (!choice.ok) throw new Error(choice.message);
+ * ```
+ */
+export function selectGateway(objects: readonly unknown[], wanted?: GatewayKey): GatewayChoice {
+  const gateways = objects.flatMap(gatewayKeyOf);
+  const list = gateways.map((g) => `${g.namespace}/${g.name}`).join(', ');
+  if (wanted !== undefined) {
+    if (gateways.some((g) => g.namespace === wanted.namespace && g.name === wanted.name))
+      return { ok: true, gateway: wanted };
+    return {
+      ok: false,
+      code: 'unknown-gateway',
+      message: `--gateway ${wanted.namespace}/${wanted.name}: no such Gateway among the objects (${list === '' ? 'there are none' : `found: ${list}`})`,
+      gateways,
+    };
+  }
+  if (gateways.length <= 1)
+    return gateways[0] === undefined ? { ok: true } : { ok: true, gateway: gateways[0] };
+  return {
+    ok: false,
+    code: 'gateway-ambiguous',
+    message: `${gateways.length} Gateways among the inputs (${list}): choose one with --gateway <namespace/name>`,
+    gateways,
+  };
+}
+
+function gatewayKeyOf(value: unknown): GatewayKey[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const { kind, metadata } = value as { kind?: unknown; metadata?: unknown };
+  if (kind !== 'Gateway' || typeof metadata !== 'object' || metadata === null) return [];
+  const { name, namespace } = metadata as { name?: unknown; namespace?: unknown };
+  if (typeof name !== 'string' || name === '') return [];
+  return [
+    { namespace: typeof namespace === 'string' && namespace !== '' ? namespace : 'default', name },
+  ];
 }
 
 /** `--gateway` naming a Gateway that is not among the objects is a usage error, not an empty table. */
@@ -128,8 +220,7 @@ export function requireGateway(compiled: CompiledSet, flags: CompileFlags): void
   );
   if (!found) {
     const known = compiled.result.gateways.map((g) => `${g.namespace}/${g.name}`).join(', ');
-    throw new CliError(
-      `--gateway ${wanted.namespace}/${wanted.name}: no such Gateway among the objects (${known === '' ? 'there are none' : `found: ${known}`})`,
-    );
+    const message = `--gateway ${wanted.namespace}/${wanted.name}: no such Gateway among the objects (${known === '' ? 'there are none' : `found: ${known}`})`;
+    throw new InputError(message, [{ code: 'unknown-gateway', message }]);
   }
 }
