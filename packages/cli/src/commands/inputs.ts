@@ -4,7 +4,8 @@
  */
 import { Option, type Command } from 'commander';
 import { CliError, InputError } from '../errors.js';
-import { MissingPathError } from '../load/find-files.js';
+import { readFileSync } from 'node:fs';
+import { findManifestFiles, MissingPathError, resolveRoots } from '../load/find-files.js';
 import {
   compileSet,
   inputSets,
@@ -12,9 +13,10 @@ import {
   type CompiledSet,
   type InputSet,
 } from '../load/input-sets.js';
-import { createManifestStore, type FileEntry } from '../load/manifest-store.js';
-import { parseManifestFile, type ParseProblem } from '../load/parse-file.js';
+import type { FileEntry } from '../load/manifest-store.js';
+import type { ParseProblem } from '../load/parse-file.js';
 import { locationText } from '../report/paths.js';
+import { quickParse } from './quick-parse.js';
 
 export interface CompileFlagOptions {
   readonly gateway?: string;
@@ -83,25 +85,25 @@ export function loadInputs(paths: readonly string[], cwd: string, stdin?: string
   const filePaths = paths.filter((p) => p !== STDIN_PATH);
   const entries: FileEntry[] = [];
   const failed: ParseProblem[] = [];
+  const read = (file: string, text: string): void => {
+    const parsed = quickParse(file, text);
+    if (parsed.ok) {
+      const { objects, ignored, caseFile } = parsed;
+      entries.push({ file, objects, ignored, ...(caseFile ? { caseFile } : {}) });
+    } else failed.push(parsed.problem);
+  };
   if (filePaths.length > 0) {
-    let store;
+    let roots;
     try {
-      store = createManifestStore(filePaths, cwd);
+      roots = resolveRoots(filePaths, cwd);
     } catch (error) {
       if (error instanceof MissingPathError)
         throw new InputError(error.message, [{ code: 'missing-path', message: error.message }]);
       throw error;
     }
-    failed.push(...store.refresh().failed);
-    entries.push(...store.files());
+    for (const file of findManifestFiles(roots)) read(file, readText(file));
   }
-  if (filePaths.length < paths.length) {
-    const parsed = parseManifestFile(STDIN_NAME, stdin ?? '');
-    if (parsed.ok) {
-      const { objects, ignored, caseFile } = parsed;
-      entries.push({ file: STDIN_NAME, objects, ignored, ...(caseFile ? { caseFile } : {}) });
-    } else failed.push(parsed.problem);
-  }
+  if (filePaths.length < paths.length) read(STDIN_NAME, stdin ?? '');
   const first = failed[0];
   if (first !== undefined) {
     const more =
@@ -117,6 +119,15 @@ export function loadInputs(paths: readonly string[], cwd: string, stdin?: string
     throw new InputError(message, [{ code: 'no-objects', message }]);
   }
   return { sets };
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const message = `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+    throw new InputError(message, [{ code: 'unreadable', message }]);
+  }
 }
 
 /** The one set a command other than `check` works on. */
