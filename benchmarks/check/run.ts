@@ -20,27 +20,34 @@ const once = fileURLToPath(new URL('./check-once.ts', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'switchyard-bench-check-'));
 
 console.log(`check benchmark; Node ${process.version}; ${new Date().toISOString()}`);
-console.log('| Flattened routes | Files | Format | Wall time | CPU time | Peak RSS | Exit |');
-console.log('| ---------------- | ----- | ------ | --------- | -------- | -------- | ---- |');
+console.log(
+  '| Flattened routes | Config | Files | Format | Wall time | CPU time | Peak RSS | Exit |',
+);
+console.log(
+  '| ---------------- | ------ | ----- | ------ | --------- | -------- | -------- | ---- |',
+);
 try {
   for (const size of sizes) {
-    const dir = join(scratch, String(size));
-    const files = writeCorpus(dir, size);
-    for (const format of ['text', 'json', 'github']) {
-      const output = execFileSync(
-        process.execPath,
-        ['--conditions=source', '--import', 'tsx', once, dir, format],
-        { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-      );
-      const { ms, cpuMs, maxRssMb, code } = JSON.parse(output.trim().split('\n').at(-1)!) as {
-        ms: number;
-        cpuMs: number;
-        maxRssMb: number;
-        code: number;
-      };
-      console.log(
-        `| ${size} | ${files} | ${format} | ${(ms / 1000).toFixed(2)} s | ${(cpuMs / 1000).toFixed(2)} s | ${maxRssMb} MB | ${code} |`,
-      );
+    for (const broken of [false, true]) {
+      const dir = join(scratch, `${size}${broken ? '-broken' : ''}`);
+      const files = writeCorpus(dir, size, broken);
+      const config = broken ? 'every route failing' : 'valid';
+      for (const format of broken ? ['github'] : ['text', 'json', 'github']) {
+        const output = execFileSync(
+          process.execPath,
+          ['--conditions=source', '--import', 'tsx', once, dir, format],
+          { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+        );
+        const { ms, cpuMs, maxRssMb, code } = JSON.parse(output.trim().split('\n').at(-1)!) as {
+          ms: number;
+          cpuMs: number;
+          maxRssMb: number;
+          code: number;
+        };
+        console.log(
+          `| ${size} | ${config} | ${files} | ${format} | ${(ms / 1000).toFixed(2)} s | ${(cpuMs / 1000).toFixed(2)} s | ${maxRssMb} MB | ${code} |`,
+        );
+      }
     }
   }
 } finally {

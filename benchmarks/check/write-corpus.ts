@@ -7,10 +7,15 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { generateCorpus } from '../corpus/generate.js';
 
-/** Writes a corpus of `routes` flattened routes under `dir`; returns the number of files. */
-export function writeCorpus(dir: string, routes: number): number {
+/**
+ * Writes a corpus of `routes` flattened routes under `dir`; returns the number of files. With
+ * `broken`, the Services are left out: every child route is `ResolvedRefs=False` and `check` must
+ * locate a problem in every document.
+ */
+export function writeCorpus(dir: string, routes: number, broken = false): number {
   const byFile = new Map<string, unknown[]>();
   for (const object of generateCorpus(routes).objects) {
+    if (broken && object.kind === 'Service') continue;
     const metadata = object.metadata as { namespace?: string; name: string };
     const namespace = object.kind === 'Namespace' ? metadata.name : (metadata.namespace ?? '');
     const file = namespace.startsWith('team-') ? `${namespace}.yaml` : 'platform.yaml';

@@ -4,8 +4,8 @@
  * Building the `yaml` library's syntax tree of every file was most of `check`'s time and memory
  * on large configurations (64k flattened routes: 30 s, 780 MB). Here js-yaml reads the values,
  * each object's position is the first line of its document (documents are split at `---` lines,
- * which YAML forbids inside scalars), and the syntax tree of a file is built only when a field of
- * one of its objects must be located (a problem, a diagnostic, a finding): rarely, and once.
+ * which YAML forbids inside scalars), and the syntax tree of a document is built only when one of
+ * its fields must be located (a problem, a diagnostic, a finding): rarely, and once.
  *
  * Anything this shortcut does not model exactly falls back to `parseManifestFile` for the whole
  * file: a syntax error (its message and position are the reference ones), aliases and anchors
@@ -37,17 +37,13 @@ export function quickParse(file: string, text: string): ParsedFile {
   }
   if (values.length !== documents.length) return parseManifestFile(file, text);
 
-  let reference: ParsedFile | undefined;
-  const referenceObject = (index: number): LocatedObject | undefined => {
-    reference ??= parseManifestFile(file, text);
-    return reference.ok ? reference.objects[index] : undefined;
-  };
+  const lines = text.split('\n');
   const objects: LocatedObject[] = [];
   const ignored: SourceLocation[] = [];
   for (const [i, value] of values.entries()) {
     const start = documents[i];
     if (value === null || value === undefined || start === undefined) continue;
-    const location = { file, ...start };
+    const location = { file, line: start.line, column: start.column };
     if (!isRecord(value)) {
       ignored.push(location);
       continue;
@@ -59,32 +55,63 @@ export function quickParse(file: string, text: string): ParsedFile {
       ignored.push(location);
       continue;
     }
-    const index = objects.length;
+    const { line, column, first, end } = start;
+    let reference: LocatedObject | null | undefined;
     objects.push({
       value,
-      location,
-      locate: (path) => referenceObject(index)?.locate(path) ?? location,
+      location: { file, line, column },
+      locate: (path) => {
+        reference ??= documentObject(file, lines, first, end);
+        if (reference === null) return { file, line, column };
+        const found = reference.locate(path);
+        return { ...found, line: found.line + first };
+      },
     });
   }
   return { ok: true, file, objects, ignored };
 }
 
+/** The object of one document, parsed alone: lines `[first, end)` of the file (0-based). */
+function documentObject(
+  file: string,
+  lines: readonly string[],
+  first: number,
+  end: number,
+): LocatedObject | null {
+  const parsed = parseManifestFile(file, lines.slice(first, end).join('\n'));
+  return parsed.ok ? (parsed.objects[0] ?? null) : null;
+}
+
+interface DocumentStart {
+  /** Where the content starts: 1-based line and column. */
+  readonly line: number;
+  readonly column: number;
+  /** The document's lines in the file: `[first, end)`, 0-based, markers excluded. */
+  readonly first: number;
+  readonly end: number;
+}
+
 /**
- * Where each document's content starts (1-based line and column), in document order, or
- * undefined when a `---` line carries content of its own.
+ * Where each document's content starts, in document order, or undefined when a `---` line
+ * carries content of its own.
  */
-function documentStarts(text: string): { line: number; column: number }[] | undefined {
-  const starts: { line: number; column: number }[] = [];
+function documentStarts(text: string): DocumentStart[] | undefined {
+  const starts: DocumentStart[] = [];
   let current: { line: number; column: number } | undefined;
+  let first = 0;
   let open = false;
   let explicit = false;
   const lines = text.split('\n');
+  const close = (end: number): void => {
+    starts.push({ ...(current ?? { line: 0, column: 0 }), first, end });
+  };
   for (const [i, raw] of lines.entries()) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (/^---(\s|$)/.test(line)) {
       if (!/^---\s*(#.*)?$/.test(line)) return undefined;
-      if (open || explicit) starts.push(current ?? { line: 0, column: 0 });
+      if (open || explicit) close(i);
       current = undefined;
+      first = i + 1;
       open = false;
       explicit = true;
       continue;
@@ -96,7 +123,7 @@ function documentStarts(text: string): { line: number; column: number }[] | unde
     current = { line: i + 1, column: content[1]!.length + 1 };
     open = true;
   }
-  if (open || explicit) starts.push(current ?? { line: 0, column: 0 });
+  if (open || explicit) close(lines.length);
   return starts;
 }
 
