@@ -37,7 +37,7 @@ export function quickParse(file: string, text: string): ParsedFile {
   }
   if (values.length !== documents.length) return parseManifestFile(file, text);
 
-  const lines = text.split('\n');
+  let lines: string[] | undefined; // split only when a field is located
   const objects: LocatedObject[] = [];
   const ignored: SourceLocation[] = [];
   for (const [i, value] of values.entries()) {
@@ -61,6 +61,7 @@ export function quickParse(file: string, text: string): ParsedFile {
       value,
       location: { file, line, column },
       locate: (path) => {
+        lines ??= text.split('\n');
         reference ??= documentObject(file, lines, first, end);
         if (reference === null) return { file, line, column };
         const found = reference.locate(path);
