@@ -30,7 +30,7 @@ export class CliError extends Error {
 
 /** One reason the input is unusable, as data: `check --format json|github` prints these. */
 export interface InputProblem {
-  /** `parse-error`, `missing-path`, `no-objects`, `unknown-gateway`, `usage`. */
+  /** `parse-error`, `missing-path`, `unreadable`, `no-objects`, `unknown-gateway`, `gateway-ambiguous`, `unknown-namespace`, `usage`. */
   readonly code: string;
   /** One line, without the position. */
   readonly message: string;

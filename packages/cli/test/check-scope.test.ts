@@ -132,6 +132,14 @@ describe('check -n NS: a verdict scoped to one team', () => {
     }
   });
 
+  it('a namespace with no object among the inputs is a typo, not a pass (exit 2, the present ones listed)', async () => {
+    const result = await run(['check', 'platform', 'banking', '-n', 'bankng', '--format', 'json']);
+    expect(result.code).toBe(2);
+    const document = JSON.parse(result.stdout);
+    expect(document).toMatchObject({ ok: false, errors: [{ code: 'unknown-namespace' }] });
+    expect(document.errors[0].message).toContain('namespaces present: banking, kgateway-system');
+  });
+
   it('rejects a namespace that is not a Kubernetes name (exit 2)', async () => {
     const result = await run(['check', '.', '-n', 'Bad_NS', '--format', 'json']);
     expect(result.code).toBe(2);

@@ -14,7 +14,7 @@ import {
 } from '../check/check-format.js';
 import { checkReport, namespaceOf } from '../check/check-report.js';
 import { scopeReport } from '../check/check-scope.js';
-import { CliError, EXIT, inputProblems, type ExitCode } from '../errors.js';
+import { CliError, EXIT, InputError, inputProblems, type ExitCode } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { compileSet, type InputSet } from '../load/input-sets.js';
 import { displayPath } from '../report/paths.js';
@@ -83,6 +83,7 @@ function checkInputs(
   const { sets } = loadInputs(paths, cwd, stdin);
   const source = paths.join(' ');
   const namespaces = options.namespace;
+  if (namespaces !== undefined) requireNamespaces(sets, namespaces);
   return sets.map((set) => {
     const compiled = compileSet(set, flags);
     if (sets.length === 1) requireGateway(compiled, flags);
@@ -97,6 +98,22 @@ function checkInputs(
       report: namespaces === undefined ? report : scopeReport(report, namespaces),
     };
   });
+}
+
+/**
+ * A `-n` that names no namespace among the inputs is a typo, not a pass: `check -n paymnets`
+ * would otherwise judge nothing and exit 0 in CI.
+ */
+function requireNamespaces(sets: readonly InputSet[], namespaces: readonly string[]): void {
+  const present = new Set(sets.flatMap((set) => set.objects.map((o) => namespaceOf(o.value))));
+  const missing = namespaces.filter((ns) => !present.has(ns));
+  if (missing.length === 0) return;
+  const known = [...present]
+    .filter((ns) => ns !== undefined)
+    .sort()
+    .join(', ');
+  const message = `-n ${missing.join(', ')}: no object in ${missing.length === 1 ? 'that namespace' : 'those namespaces'} among the inputs (namespaces present: ${known === '' ? 'none' : known})`;
+  throw new InputError(message, [{ code: 'unknown-namespace', message }]);
 }
 
 /** The objects of a set that belong to the namespaces, and how many files hold them. */
