@@ -67,6 +67,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (argv[0] === 'check')
+      reportFailure(
+        io,
+        requestedFormat(argv),
+        new CliError(`unexpected error: ${message}`, EXIT.runtime),
+      );
     io.stderr(`switchyard: unexpected error: ${message}\n`);
     if (io.env.SWITCHYARD_DEBUG && error instanceof Error && error.stack)
       io.stderr(`${error.stack}\n`);
