@@ -30,7 +30,7 @@ export class CliError extends Error {
 
 /** One reason the input is unusable, as data: `check --format json|github` prints these. */
 export interface InputProblem {
-  /** `parse-error`, `missing-path`, `unreadable`, `no-objects`, `unknown-gateway`, `gateway-ambiguous`, `unknown-namespace`, `usage`. */
+  /** `parse-error`, `missing-path`, `unreadable`, `no-objects`, `unknown-gateway`, `gateway-ambiguous`, `unknown-namespace`, `usage`, `unexpected`. */
   readonly code: string;
   /** One line, without the position. */
   readonly message: string;
@@ -50,5 +50,8 @@ export class InputError extends CliError {
 
 /** The problems an error stands for: its own list, or its message as one `usage` problem. */
 export function inputProblems(error: CliError): readonly InputProblem[] {
-  return error instanceof InputError ? error.problems : [{ code: 'usage', message: error.message }];
+  if (error instanceof InputError) return error.problems;
+  return [
+    { code: error.exitCode === EXIT.runtime ? 'unexpected' : 'usage', message: error.message },
+  ];
 }
