@@ -38,6 +38,9 @@ export function quickParse(file: string, text: string): ParsedFile {
   if (values.length !== documents.length) return parseManifestFile(file, text);
 
   let lines: string[] | undefined; // split only when a field is located
+  // The syntax tree of the last document located: a route's problems are located one after the
+  // other, and keeping one tree per document would hold them all (hundreds of MB at 64k routes).
+  let last: { first: number; object: LocatedObject | null } | undefined;
   const objects: LocatedObject[] = [];
   const ignored: SourceLocation[] = [];
   for (const [i, value] of values.entries()) {
@@ -56,15 +59,15 @@ export function quickParse(file: string, text: string): ParsedFile {
       continue;
     }
     const { line, column, first, end } = start;
-    let reference: LocatedObject | null | undefined;
     objects.push({
       value,
       location: { file, line, column },
       locate: (path) => {
         lines ??= text.split('\n');
-        reference ??= documentObject(file, lines, first, end);
-        if (reference === null) return { file, line, column };
-        const found = reference.locate(path);
+        if (last?.first !== first)
+          last = { first, object: documentObject(file, lines, first, end) };
+        if (last.object === null) return { file, line, column };
+        const found = last.object.locate(path);
         return { ...found, line: found.line + first };
       },
     });
