@@ -34,7 +34,12 @@ interface Run {
   stdout: string;
 }
 
-function runRecipe(cwd: string, team: string, format = 'github'): Promise<Run> {
+function runRecipe(
+  cwd: string,
+  team: string,
+  format = 'github',
+  dirs: Record<string, string> = { PLATFORM_DIR: 'platform', TEAM_DIR: team },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(
       'sh',
@@ -44,8 +49,7 @@ function runRecipe(cwd: string, team: string, format = 'github'): Promise<Run> {
         env: {
           ...process.env,
           TEAM_NAMESPACE: team,
-          PLATFORM_DIR: 'platform',
-          TEAM_DIR: team,
+          ...dirs,
           FORMAT: format,
           SWITCHYARD: `${process.execPath} ${binPath}`,
         },
@@ -83,6 +87,20 @@ describe('the team CI recipe (docs/team-ci.md) on examples/delegation', () => {
     const result = await runRecipe(exampleDir, team);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('::error');
+  });
+
+  it('with its defaults, in the layout of the GitHub workflow: the team repository at the root, the platform in .platform', async () => {
+    const repo = mkdtempSync(join(scratch, 'payments-repo-'));
+    cpSync(join(exampleDir, 'payments'), repo, { recursive: true });
+    cpSync(join(exampleDir, 'platform'), join(repo, '.platform'), { recursive: true });
+    const result = await runRecipe(repo, 'payments', 'text', {});
+    expect(result.code).toBe(0);
+    // The platform's files are read once (no duplicate-object warning), through .platform.
+    expect(result.stdout).not.toContain('duplicate-object');
+    expect(result.stdout).toMatch(
+      /^\.platform \.: \d+ objects in namespace payments from 1 file$/m,
+    );
+    expect(result.stdout).toContain('payments/payments  HTTPRoute kgateway-system/api  True');
   });
 
   it.each(TEAMS)(
