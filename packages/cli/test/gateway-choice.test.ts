@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectGateway } from '../src/commands/inputs.js';
+import { selectGateway } from '../src/commands/select-gateway.js';
 import { exampleDir } from './helpers/built-cli.js';
 import { runInProcess } from './helpers/in-process.js';
 
