@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
-import { checkCommand } from './commands/check.js';
+import { checkCommand, reportFailure, requestedFormat } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { graphCommand } from './commands/graph.js';
 import { routesCommand } from './commands/routes.js';
@@ -52,13 +52,27 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
         return EXIT.ok;
+      // `check --format json` answers in JSON even when its arguments are wrong.
+      if (argv[0] === 'check')
+        reportFailure(
+          io,
+          requestedFormat(argv),
+          new CliError(error.message.replace(/^error: /, '')),
+        );
       return EXIT.usage;
     }
     if (error instanceof CliError) {
+      if (argv[0] === 'check') reportFailure(io, requestedFormat(argv), error);
       io.stderr(`switchyard: ${error.message}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (argv[0] === 'check')
+      reportFailure(
+        io,
+        requestedFormat(argv),
+        new CliError(`unexpected error: ${message}`, EXIT.runtime),
+      );
     io.stderr(`switchyard: unexpected error: ${message}\n`);
     if (io.env.SWITCHYARD_DEBUG && error instanceof Error && error.stack)
       io.stderr(`${error.stack}\n`);

@@ -27,3 +27,31 @@ export class CliError extends Error {
     this.exitCode = exitCode;
   }
 }
+
+/** One reason the input is unusable, as data: `check --format json|github` prints these. */
+export interface InputProblem {
+  /** `parse-error`, `missing-path`, `unreadable`, `no-objects`, `unknown-gateway`, `gateway-ambiguous`, `unknown-namespace`, `usage`, `unexpected`. */
+  readonly code: string;
+  /** One line, without the position. */
+  readonly message: string;
+  readonly location?: { readonly file: string; readonly line: number; readonly column: number };
+}
+
+/** Unusable input (exit 2) that carries its problems as data, e.g. every file that does not parse. */
+export class InputError extends CliError {
+  readonly problems: readonly InputProblem[];
+
+  constructor(message: string, problems: readonly InputProblem[]) {
+    super(message, EXIT.usage);
+    this.name = 'InputError';
+    this.problems = problems;
+  }
+}
+
+/** The problems an error stands for: its own list, or its message as one `usage` problem. */
+export function inputProblems(error: CliError): readonly InputProblem[] {
+  if (error instanceof InputError) return error.problems;
+  return [
+    { code: error.exitCode === EXIT.runtime ? 'unexpected' : 'usage', message: error.message },
+  ];
+}

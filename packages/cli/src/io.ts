@@ -12,6 +12,8 @@ export interface CliIo {
    * Resolves when a long-running command (`serve`) should stop. Default: SIGINT or SIGTERM.
    */
   readonly stopSignal?: Promise<void>;
+  /** The whole of standard input, for `check -`. Default: none (an empty stream). */
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** The real process's streams, directory and signals. */
@@ -21,5 +23,11 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
+    readStdin: async () => {
+      let text = '';
+      process.stdin.setEncoding('utf8');
+      for await (const chunk of process.stdin) text += chunk as string;
+      return text;
+    },
   };
 }

@@ -103,8 +103,9 @@ describe('the example, through the built CLI', () => {
     ]);
     expect(result.code).toBe(0);
     const text = result.stdout;
-    expect(text.split('\n').slice(0, 3)).toEqual([
+    expect(text.split('\n').slice(0, 4)).toEqual([
       'GET api.example.com:8080/insurance/claims/7',
+      'gateway kgateway-system/http',
       '',
       'forward to Service insurance/claims-v2:8080 (weight 1)',
     ]);

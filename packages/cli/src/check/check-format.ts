@@ -12,6 +12,7 @@ import {
   type CheckReport,
   type CheckRow,
   type LocatedDiagnostic,
+  type LocatedFinding,
 } from './check-report.js';
 
 /** One checked input set and how to name it. */
@@ -20,6 +21,8 @@ export interface CheckedInput {
   readonly source: string;
   /** The case's `name` for case files. */
   readonly caseName?: string;
+  /** `check -n`: the namespaces the report is limited to; the counts are theirs. */
+  readonly namespaces?: readonly string[];
   readonly objectCount: number;
   readonly fileCount: number;
   readonly report: CheckReport;
@@ -37,8 +40,10 @@ export function formatCheckText(inputs: readonly CheckedInput[], cwd: string): s
 function inputText(input: CheckedInput, cwd: string): string {
   const { report } = input;
   const title = input.caseName === undefined ? input.source : `${input.caseName} (${input.source})`;
+  const scope =
+    input.namespaces === undefined ? '' : ` in namespace ${input.namespaces.join(', ')}`;
   const lines = [
-    `${title}: ${plural(input.objectCount, 'object')} from ${plural(input.fileCount, 'file')}`,
+    `${title}: ${plural(input.objectCount, 'object')}${scope} from ${plural(input.fileCount, 'file')}`,
   ];
   if (report.rows.length > 0) {
     const header = ['ROUTE', 'PARENT', 'ACCEPTED', 'RESOLVEDREFS', 'STATUS', 'WHERE'];
@@ -55,36 +60,40 @@ function inputText(input: CheckedInput, cwd: string): string {
     lines.push('', 'no HTTPRoutes');
   }
   for (const gateway of report.gateways) lines.push('', gatewayLine(gateway));
-  const { problems, diagnostics } = findingLines(report, cwd);
+  const { problems, diagnostics, findings } = findingLines(report, cwd);
   if (problems.length > 0) lines.push('', 'problems:', ...problems.map((p) => `  ${p}`));
+  if (findings.length > 0) lines.push('', 'findings:', ...findings.map((f) => `  ${f}`));
   if (diagnostics.length > 0) lines.push('', 'diagnostics:', ...diagnostics.map((d) => `  ${d}`));
   lines.push('', summary(input));
   return lines.join('\n');
 }
 
-/** Every problem and diagnostic as `file:line:col: ...` lines. */
+/** Every problem, diagnostic and finding as `file:line:col: ...` lines. */
 export function findingLines(
   report: CheckReport,
   cwd: string,
-): { problems: string[]; diagnostics: string[] } {
+): { problems: string[]; diagnostics: string[]; findings: string[] } {
   return {
     problems: report.rows.flatMap((row) => row.problems.map((p) => problemLine(row, p, cwd))),
     diagnostics: report.diagnostics.map((d) => diagnosticLine(d, cwd)),
+    findings: report.findings.map((f) => findingLine(f, cwd)),
   };
 }
 
 /** `ok: 6 routes, 6 parent entries, all Accepted and ResolvedRefs` or `FAILED: ...`. */
 export function summary(input: Pick<CheckedInput, 'report'>): string {
-  const { rows, diagnostics } = input.report;
+  const { rows, diagnostics, findings } = input.report;
   const routes = new Set(rows.map((r) => `${r.route.namespace}/${r.route.name}`)).size;
   const entries = rows.filter((r) => r.parent !== undefined).length;
   const failing = rows.filter((r) => !r.ok).length;
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const findingErrors = findings.filter((f) => f.severity === 'error').length;
   const counted = `${plural(routes, 'route')}, ${plural(entries, 'parent entry', 'parent entries')}`;
   if (input.report.ok) return `ok: ${counted}, all Accepted and ResolvedRefs`;
   const parts = [];
   if (failing > 0) parts.push(`${failing} not Accepted and ResolvedRefs (or with dropped rules)`);
   if (errors > 0) parts.push(plural(errors, 'error diagnostic'));
+  if (findingErrors > 0) parts.push(plural(findingErrors, 'error finding'));
   return `FAILED: ${counted}; ${parts.join('; ')}`;
 }
 
@@ -118,6 +127,17 @@ function diagnosticLine(diagnostic: LocatedDiagnostic, cwd: string): string {
   return `${diagnostic.severity}: ${where}${diagnostic.message} [${diagnostic.code}]`;
 }
 
+function findingLine(finding: LocatedFinding, cwd: string): string {
+  const where = finding.location === undefined ? '' : `${locationText(finding.location, cwd)}: `;
+  return `${finding.severity}: ${where}${findingText(finding)} [${finding.code}]`;
+}
+
+function findingText(finding: LocatedFinding): string {
+  const { kind, namespace, name } = finding.object;
+  const affects = finding.affects.length === 0 ? '' : ` (affects ${finding.affects.join(', ')})`;
+  return `${kind} ${namespace}/${name}: ${finding.message}${affects}`;
+}
+
 function shortLocation(location: SourceLocation, cwd: string): string {
   return `${displayPath(location.file, cwd)}:${location.line}`;
 }
@@ -135,12 +155,17 @@ export function checkJson(inputs: readonly CheckedInput[], cwd: string): unknown
     inputs: inputs.map((input) => ({
       source: input.source,
       ...(input.caseName === undefined ? {} : { case: input.caseName }),
+      ...(input.namespaces === undefined ? {} : { namespaces: input.namespaces }),
       ok: input.report.ok,
       objects: input.objectCount,
       routes: routesJson(input.report.rows, cwd),
       gateways: input.report.gateways,
       diagnostics: input.report.diagnostics.map(({ location, ...d }) => ({
         ...d,
+        ...locationJson(location, cwd),
+      })),
+      findings: input.report.findings.map(({ location, ...f }) => ({
+        ...f,
         ...locationJson(location, cwd),
       })),
     })),
@@ -151,7 +176,9 @@ function routesJson(rows: readonly CheckRow[], cwd: string): unknown[] {
   const routes = new Map<string, CheckRow[]>();
   for (const row of rows) {
     const key = `${row.route.namespace}/${row.route.name}`;
-    routes.set(key, [...(routes.get(key) ?? []), row]);
+    const group = routes.get(key);
+    if (group === undefined) routes.set(key, [row]);
+    else group.push(row);
   }
   return [...routes.values()].map((group) => {
     const first = group[0]!;
@@ -194,19 +221,30 @@ export function formatCheckGithub(inputs: readonly CheckedInput[], cwd: string):
     for (const row of input.report.rows) {
       for (const problem of row.problems) {
         const title = `switchyard check: ${row.route.namespace}/${row.route.name}`;
-        lines.push(command('error', problem.location, title, problemText(row, problem), cwd));
+        lines.push(
+          workflowCommand('error', problem.location, title, problemText(row, problem), cwd),
+        );
       }
     }
     for (const diagnostic of input.report.diagnostics) {
       const title = `switchyard check: ${diagnostic.code}`;
-      lines.push(command(diagnostic.severity, diagnostic.location, title, diagnostic.message, cwd));
+      lines.push(
+        workflowCommand(diagnostic.severity, diagnostic.location, title, diagnostic.message, cwd),
+      );
+    }
+    for (const finding of input.report.findings) {
+      const title = `switchyard check: ${finding.code}`;
+      lines.push(
+        workflowCommand(finding.severity, finding.location, title, findingText(finding), cwd),
+      );
     }
     lines.push(`${input.source}: ${summary(input)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-function command(
+/** One `::error` / `::warning` line, with the file, line and column when known. */
+export function workflowCommand(
   level: 'error' | 'warning',
   location: SourceLocation | undefined,
   title: string,

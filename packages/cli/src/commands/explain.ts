@@ -44,7 +44,9 @@ export function explainCommand(io: CliIo, done: (code: ExitCode) => void): Comma
     const request = explainRequest(method, url, options.header ?? [], options.sni);
     const compiled = loadOne(paths, options, io.cwd, 'explain');
     const { decision, trace } = explain(compiled.result.table, request);
-    if (options.json) io.stdout(`${JSON.stringify({ request, decision, trace }, null, 2)}\n`);
+    const { gateway } = compiled.result.table;
+    if (options.json)
+      io.stdout(`${JSON.stringify({ gateway, request, decision, trace }, null, 2)}\n`);
     else io.stdout(formatExplanation(request, decision, trace, compiled, io.cwd));
     done(EXIT.ok);
   });

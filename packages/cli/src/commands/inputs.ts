@@ -3,8 +3,9 @@
  * and turning unusable input into a one-line error with exit code 2.
  */
 import { Option, type Command } from 'commander';
-import { CliError } from '../errors.js';
-import { MissingPathError } from '../load/find-files.js';
+import { CliError, InputError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { findManifestFiles, MissingPathError, resolveRoots } from '../load/find-files.js';
 import {
   compileSet,
   inputSets,
@@ -12,8 +13,11 @@ import {
   type CompiledSet,
   type InputSet,
 } from '../load/input-sets.js';
-import { createManifestStore } from '../load/manifest-store.js';
+import type { FileEntry } from '../load/manifest-store.js';
+import type { ParseProblem } from '../load/parse-file.js';
 import { locationText } from '../report/paths.js';
+import { quickParse } from './quick-parse.js';
+import { selectGateway } from './select-gateway.js';
 
 export interface CompileFlagOptions {
   readonly gateway?: string;
@@ -27,7 +31,7 @@ export function withCompileOptions(command: Command): Command {
     .addOption(
       new Option(
         '--gateway <namespace/name>',
-        'the Gateway whose route table to use (default: the only or first Gateway)',
+        'the Gateway whose route table to use (required when the inputs hold more than one)',
       ),
     )
     .addOption(
@@ -68,30 +72,63 @@ export interface LoadedInputs {
   readonly sets: readonly InputSet[];
 }
 
+/** The path that stands for standard input (`check platform/ -`). */
+export const STDIN_PATH = '-';
+/** How standard input is named in messages and annotations. */
+export const STDIN_NAME = '<stdin>';
+
 /**
- * Reads every file under the paths once. A missing path, a file that does not parse, or no
- * Kubernetes object at all is unusable input (exit 2).
+ * Reads every file under the paths once (and `stdin`, the text of standard input, when a path is
+ * `-`). A missing path, a file that does not parse, or no Kubernetes object at all is unusable
+ * input (exit 2): an {@link InputError} listing every such problem.
  */
-export function loadInputs(paths: readonly string[], cwd: string): LoadedInputs {
-  let store;
-  try {
-    store = createManifestStore(paths, cwd);
-  } catch (error) {
-    if (error instanceof MissingPathError) throw new CliError(error.message);
-    throw error;
+export function loadInputs(paths: readonly string[], cwd: string, stdin?: string): LoadedInputs {
+  const filePaths = paths.filter((p) => p !== STDIN_PATH);
+  const entries: FileEntry[] = [];
+  const failed: ParseProblem[] = [];
+  const read = (file: string, text: string): void => {
+    const parsed = quickParse(file, text);
+    if (parsed.ok) {
+      const { objects, ignored, caseFile } = parsed;
+      entries.push({ file, objects, ignored, ...(caseFile ? { caseFile } : {}) });
+    } else failed.push(parsed.problem);
+  };
+  if (filePaths.length > 0) {
+    let roots;
+    try {
+      roots = resolveRoots(filePaths, cwd);
+    } catch (error) {
+      if (error instanceof MissingPathError)
+        throw new InputError(error.message, [{ code: 'missing-path', message: error.message }]);
+      throw error;
+    }
+    for (const file of findManifestFiles(roots)) read(file, readText(file));
   }
-  const { failed } = store.refresh();
+  if (filePaths.length < paths.length) read(STDIN_NAME, stdin ?? '');
   const first = failed[0];
   if (first !== undefined) {
     const more =
       failed.length > 1 ? ` (and ${failed.length - 1} more files that do not parse)` : '';
-    throw new CliError(`${locationText(first.location, cwd)}: ${first.message}${more}`);
+    throw new InputError(
+      `${locationText(first.location, cwd)}: ${first.message}${more}`,
+      failed.map((f) => ({ code: 'parse-error', message: f.message, location: f.location })),
+    );
   }
-  const sets = inputSets(store.files());
+  const sets = inputSets(entries);
   if (sets.every((set) => set.objects.length === 0)) {
-    throw new CliError(`no Kubernetes objects in ${paths.join(' ')}`);
+    const message = `no Kubernetes objects in ${paths.join(' ')}`;
+    throw new InputError(message, [{ code: 'no-objects', message }]);
   }
   return { sets };
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const message = `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+    throw new InputError(message, [{ code: 'unreadable', message }]);
+  }
 }
 
 /** The one set a command other than `check` works on. */
@@ -105,7 +142,7 @@ export function singleSet(sets: readonly InputSet[], command: string): InputSet 
   return sets[0];
 }
 
-/** Loads and compiles the one set of objects under the paths. */
+/** Loads and compiles the one set of objects under the paths, for the Gateway chosen. */
 export function loadOne(
   paths: readonly string[],
   options: CompileFlagOptions,
@@ -114,9 +151,17 @@ export function loadOne(
 ): CompiledSet {
   const flags = compileFlags(options);
   const set = singleSet(loadInputs(paths, cwd).sets, command);
-  const compiled = compileSet(set, flags);
-  requireGateway(compiled, flags);
-  return compiled;
+  const wanted = flags.gateway ?? set.caseFile?.info.gateway;
+  const choice = selectGateway(
+    set.objects.map((o) => o.value),
+    wanted,
+  );
+  if (!choice.ok)
+    throw new InputError(choice.message, [{ code: choice.code, message: choice.message }]);
+  return compileSet(
+    set,
+    choice.gateway === undefined ? flags : { ...flags, gateway: choice.gateway },
+  );
 }
 
 /** `--gateway` naming a Gateway that is not among the objects is a usage error, not an empty table. */
@@ -128,8 +173,7 @@ export function requireGateway(compiled: CompiledSet, flags: CompileFlags): void
   );
   if (!found) {
     const known = compiled.result.gateways.map((g) => `${g.namespace}/${g.name}`).join(', ');
-    throw new CliError(
-      `--gateway ${wanted.namespace}/${wanted.name}: no such Gateway among the objects (${known === '' ? 'there are none' : `found: ${known}`})`,
-    );
+    const message = `--gateway ${wanted.namespace}/${wanted.name}: no such Gateway among the objects (${known === '' ? 'there are none' : `found: ${known}`})`;
+    throw new InputError(message, [{ code: 'unknown-gateway', message }]);
   }
 }

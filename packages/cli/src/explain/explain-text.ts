@@ -25,7 +25,12 @@ export function formatExplanation(
   compiled: CompiledSet,
   cwd: string,
 ): string {
-  const lines = [`${request.method} ${request.host ?? '(no host)'}${request.path}`, ''];
+  const gateway = compiled.result.table.gateway;
+  const lines = [
+    `${request.method} ${request.host ?? '(no host)'}${request.path}`,
+    `gateway ${gateway === undefined ? '(none)' : `${gateway.namespace}/${gateway.name}`}`,
+    '',
+  ];
   lines.push(...decisionLines(decision));
   lines.push(
     '',

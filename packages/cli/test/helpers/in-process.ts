@@ -15,6 +15,7 @@ export interface InProcessResult {
 export async function runInProcess(
   args: readonly string[],
   cwd = repoRoot,
+  stdin?: string,
 ): Promise<InProcessResult> {
   let stdout = '';
   let stderr = '';
@@ -23,6 +24,7 @@ export async function runInProcess(
     stderr: (text) => (stderr += text),
     cwd,
     env: {},
+    ...(stdin === undefined ? {} : { readStdin: () => Promise.resolve(stdin) }),
   });
   return { code, stdout, stderr };
 }
