@@ -13,7 +13,7 @@ import {
 } from '../check/check-format.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { compileSet } from '../load/input-sets.js';
+import { compileSet } from '@switchyard/files';
 import { displayPath } from '../report/paths.js';
 import {
   compileFlags,

@@ -4,15 +4,15 @@
  */
 import { Option, type Command } from 'commander';
 import { CliError } from '../errors.js';
-import { MissingPathError } from '../load/find-files.js';
+import { MissingPathError } from '@switchyard/files';
 import {
   compileSet,
   inputSets,
   type CompileFlags,
   type CompiledSet,
   type InputSet,
-} from '../load/input-sets.js';
-import { createManifestStore } from '../load/manifest-store.js';
+} from '@switchyard/files';
+import { createManifestStore } from '@switchyard/files';
 import { locationText } from '../report/paths.js';
 
 export interface CompileFlagOptions {

@@ -5,9 +5,9 @@
 import type { CompileResult, RouteTable } from '@switchyard/core';
 import { findingLines, summary } from '../check/check-format.js';
 import { checkReport } from '../check/check-report.js';
-import type { FileSourceReport } from '../file-source/file-source.js';
-import type { CompiledSet, InputSet } from '../load/input-sets.js';
-import type { LocatedObject } from '../load/parse-file.js';
+import type { FileSourceReport } from '@switchyard/files';
+import type { CompiledSet, InputSet } from '@switchyard/files';
+import type { LocatedObject } from '@switchyard/files';
 import { displayPath, locationText } from '../report/paths.js';
 import type { BackendMap } from './backend-map.js';
 

@@ -84,7 +84,7 @@ interface Snapshot {
  *
  * @example
  * ```ts
- * import { createFileSource } from '@switchyard/cli';
+ * import { createFileSource } from '@switchyard/files';
  * import { resolve } from '@switchyard/core';
  *
  * const source = createFileSource({
