@@ -59,3 +59,30 @@ export {
   resolveRoots,
   type InputRoot,
 } from './load/find-files.js';
+export { OwnersFileError } from './file-source/file-source.js';
+export {
+  gatewayKeys,
+  keyText,
+  sameGateway,
+  selectGateway,
+  type GatewayChoice,
+  type GatewayKey,
+} from './gateway/select-gateway.js';
+export {
+  OWNERS_FILE,
+  ownerEntryOf,
+  parseOwners,
+  readOwnersFile,
+  type OwnerEntry,
+  type Owners,
+  type OwnersRead,
+} from './owners/owners-file.js';
+export {
+  applyOwners,
+  objectRef,
+  refText,
+  type ObjectRef,
+  type OwnedObjects,
+  type OwnerRule,
+  type Refusal,
+} from './owners/apply-owners.js';

@@ -8,10 +8,15 @@ import type { CompileResult, RouteSource, RouteTable } from '@switchyard/core';
 import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
-import { createFileSource, type FileSource } from '@switchyard/files';
+import {
+  createFileSource,
+  MissingPathError,
+  OwnersFileError,
+  type FileSource,
+  type LocatedObject,
+} from '@switchyard/files';
 import type { CliIo } from '../io.js';
-import { MissingPathError } from '@switchyard/files';
-import type { LocatedObject } from '@switchyard/files';
+import { locationText } from '../report/paths.js';
 import { discoverBackendsFile, loadBackendMap, type BackendMap } from '../serve/backend-map.js';
 import { startDemoBackends, type DemoBackends } from '../serve/demo-backends.js';
 import { startNodeGateway } from '../serve/node-runtime.js';
@@ -34,6 +39,7 @@ interface ServeOptions extends CompileFlagOptions {
   readonly kubernetes?: boolean;
   readonly controllerName: string;
   readonly tlsSecrets?: boolean;
+  readonly owners?: string;
 }
 
 export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command {
@@ -59,6 +65,10 @@ export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command
       'a YAML or JSON file mapping "ns/name:port" to URLs (default: backends.local.yaml in a served folder, when there is one)',
     )
     .option('--demo-backends', 'start a small echo server on every address of the backend map')
+    .option(
+      '--owners <file>',
+      'which folder may declare which namespaces and Gateways (default: owners.yaml in a served folder, when there is one)',
+    )
     .addOption(
       new Option('--log-level <level>', 'access and proxy log level (JSON on stderr)')
         .choices(LOG_LEVELS)
@@ -171,6 +181,8 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
 
 interface OpenedSource {
   readonly source: RouteSource;
+  /** Warnings and errors of the first load, printed after the banner's first line. */
+  readonly startLines?: readonly string[];
   readonly title: string;
   readonly watching: string;
   result(): CompileResult | undefined;
@@ -202,40 +214,45 @@ async function openSource(
       "serve needs paths to serve (or --kubernetes); see 'switchyard serve --help'",
     );
   let source: FileSource;
+  const startLines: string[] = [];
   try {
     source = createFileSource({
       paths,
       cwd: io.cwd,
       debounceMs,
       compile: flags,
+      ...(options.owners === undefined ? {} : { owners: options.owners }),
+      // What the first load found is printed with the banner, after the usage checks pass.
       onReport: (report) => {
-        if (report.kind !== 'load' || report.problems.length > 0)
-          print(reportLines(report, source?.objects() ?? [], io.cwd));
+        const lines = reportLines(report, source?.objects() ?? [], io.cwd);
+        if (report.kind === 'load') startLines.push(...lines);
+        else print(lines);
       },
     });
   } catch (error) {
     if (error instanceof MissingPathError) throw new CliError(error.message);
+    if (error instanceof OwnersFileError)
+      throw new CliError(
+        `${locationText(error.problem.location, io.cwd)}: ${error.problem.message}`,
+      );
     throw error;
   }
-  const result = source.result();
-  if (source.objects().length === 0) {
+  if (source.objects().length === 0 && source.refusals().length === 0) {
     source.close();
     throw new CliError(`no Kubernetes objects in ${paths.join(' ')}`);
   }
-  if (
-    flags.gateway !== undefined &&
-    !result.gateways.some(
-      (g) => g.namespace === flags.gateway!.namespace && g.name === flags.gateway!.name,
-    )
-  ) {
+  // The served Gateway is fixed now; the file source never switches to another on reload.
+  const choice = source.gateway();
+  if (!choice.ok) {
     source.close();
     throw new CliError(
-      `--gateway ${flags.gateway.namespace}/${flags.gateway.name}: no such Gateway among the objects`,
+      choice.reason === 'not-found' ? `--gateway: ${choice.message}` : `serve: ${choice.message}`,
     );
   }
   const files = new Set(source.objects().map((o) => o.location.file)).size;
   return {
     source,
+    startLines,
     title: `${paths.join(' ')} (${source.objects().length} objects from ${files} file${files === 1 ? '' : 's'})`,
     watching: `watching ${paths.join(' ')} for changes`,
     result: () => source.result(),
@@ -389,7 +406,7 @@ function banner(
   mapSource: string | undefined,
   cwd: string,
 ): string[] {
-  const lines = [`switchyard serve: ${opened.title}`];
+  const lines = [`switchyard serve: ${opened.title}`, ...(opened.startLines ?? [])];
   if (table.gateway !== undefined)
     lines.push(`gateway ${table.gateway.namespace}/${table.gateway.name}`);
   for (const listener of gateway.listeners)

@@ -5,7 +5,7 @@
 import type { CompileResult, RouteTable } from '@switchyard/core';
 import { findingLines, summary } from '../check/check-format.js';
 import { checkReport } from '../check/check-report.js';
-import type { FileSourceReport } from '@switchyard/files';
+import { OWNERS_FILE, type FileSourceReport, type Refusal } from '@switchyard/files';
 import type { CompiledSet, InputSet } from '@switchyard/files';
 import type { LocatedObject } from '@switchyard/files';
 import { displayPath, locationText } from '../report/paths.js';
@@ -55,10 +55,22 @@ export function reportLines(
 ): string[] {
   switch (report.kind) {
     case 'load':
-      return report.problems.map(
-        (p) =>
-          `error: ${locationText(p.location, cwd)}: ${p.message}; this file is left out until it parses`,
-      );
+      return [
+        ...(report.owners === undefined
+          ? [
+              `warning: no ${OWNERS_FILE} in the served folder (and no --owners): any file may declare any namespace and any Gateway`,
+            ]
+          : []),
+        ...report.problems.map(
+          (p) =>
+            `error: ${locationText(p.location, cwd)}: ${p.message}; this file is left out until it parses`,
+        ),
+        ...refusalLines(report.refusals, cwd),
+      ];
+    case 'reload-refused':
+      return [
+        `error: reload refused: ${report.problem === undefined ? '' : `${locationText(report.problem.location, cwd)}: `}${report.reason}`,
+      ];
     case 'parse-error':
       return [
         `error: ${locationText(report.problem.location, cwd)}: ${report.problem.message}; keeping its last good objects (${report.keptObjects})`,
@@ -82,10 +94,19 @@ export function reportLines(
         ...(addedRoutes.length + removedRoutes.length + statusChanges.length === 0
           ? ['  no change to the routes or their statuses']
           : []),
+        ...refusalLines(report.refusals, cwd),
         ...tableSummaryLines(report.result, objects, cwd),
       ];
     }
   }
+}
+
+/** One line per object the owners file keeps out: where, what, which rule, what to do. */
+export function refusalLines(refusals: readonly Refusal[], cwd: string): string[] {
+  return refusals.map(
+    (r) =>
+      `error: ${locationText(r.location, cwd)}: ${r.message}; refused, not compiled (${r.rule}): ${r.fix}`,
+  );
 }
 
 /** Backends the table forwards or mirrors to that the backend map does not cover, with where they will be dialled instead. */

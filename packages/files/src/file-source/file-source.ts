@@ -5,14 +5,16 @@
  * sees one whole table, old or new. A file that stops parsing is reported with its file and line,
  * its last good objects stay in use, and nothing else about the table changes because of it.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
 import type { CompileResult, RouteSource, RouteTable } from '@switchyard/core';
-import { compileSet, type CompileFlags, type InputSet } from '../load/input-sets.js';
-import {
-  createManifestStore,
-  type FileEntry,
-  type ManifestStore,
-  type RefreshResult,
-} from '../load/manifest-store.js';
+import type { GatewayChoice } from '../gateway/select-gateway.js';
+import { MissingPathError, type InputRoot } from '../load/find-files.js';
+import type { CompileFlags } from '../load/input-sets.js';
+import { createManifestStore, type RefreshResult } from '../load/manifest-store.js';
+import type { Refusal } from '../owners/apply-owners.js';
+import { OWNERS_FILE, parseOwners, type Owners } from '../owners/owners-file.js';
+import { buildSnapshot, swapRefusal } from './snapshot.js';
 import type { LocatedObject, ParseProblem } from '../load/parse-file.js';
 import { diffResults, type TableChanges } from './diff.js';
 import { watchRoots, type RootWatcher } from './watch.js';
@@ -26,8 +28,18 @@ export interface FileSourceOptions {
   readonly debounceMs?: number;
   /** Watch the paths for changes; default true. */
   readonly watch?: boolean;
-  /** Which Gateway, route weights, delegation depth (as the CLI flags). */
+  /**
+   * Which Gateway, route weights, delegation depth (as the CLI flags). The Gateway served is
+   * fixed at start: `compile.gateway`, else the only Gateway among the objects; a reload never
+   * switches to another one (see {@link FileSource.gateway}).
+   */
   readonly compile?: CompileFlags;
+  /**
+   * The owners file (relative to `cwd`): which folder may declare which namespaces and Gateways.
+   * Default: `owners.yaml` at the top of the first served folder that has one; without any,
+   * every file may declare anything (the load report says so with `owners: undefined`).
+   */
+  readonly owners?: string;
   /** Everything worth telling a human: loads, reloads, files that do not parse, watch errors. */
   readonly onReport?: (report: FileSourceReport) => void;
 }
@@ -40,6 +52,12 @@ export type FileSourceReport =
       readonly result: CompileResult;
       /** Files that did not parse at start (they contribute no objects). */
       readonly problems: readonly ParseProblem[];
+      /** The owners file in force; undefined: any file may declare anything. */
+      readonly owners: string | undefined;
+      /** Objects the owners file keeps out. */
+      readonly refusals: readonly Refusal[];
+      /** The Gateway served from now on (when `ok`), or why there is no one Gateway. */
+      readonly gateway: GatewayChoice;
     }
   | {
       readonly kind: 'reload';
@@ -49,12 +67,21 @@ export type FileSourceReport =
       readonly objects: number;
       readonly changes: TableChanges;
       readonly result: CompileResult;
+      /** Objects the owners file keeps out of this table (all of them, not only new ones). */
+      readonly refusals: readonly Refusal[];
     }
   | {
       /** A file's new text does not parse; `keptObjects` of its last good text stay in use. */
       readonly kind: 'parse-error';
       readonly problem: ParseProblem;
       readonly keptObjects: number;
+    }
+  | {
+      /** The files changed but the last good table keeps serving: `reason` says why. */
+      readonly kind: 'reload-refused';
+      readonly reason: string;
+      /** Where the cause is written, when it is in a file (the owners file that does not parse). */
+      readonly problem?: ParseProblem;
     }
   | { readonly kind: 'recovered'; readonly file: string }
   | { readonly kind: 'watch-error'; readonly message: string };
@@ -67,20 +94,30 @@ export interface FileSource extends RouteSource {
   objects(): readonly LocatedObject[];
   /** Files whose current text does not parse. */
   problems(): readonly ParseProblem[];
+  /** Objects the owners file keeps out of the table in use. */
+  refusals(): readonly Refusal[];
+  /** The Gateway chosen at start (fixed for every reload when `ok`), or why there was none. */
+  gateway(): GatewayChoice;
   /** Re-reads the files now, as the watcher does after a change; returns whether the table was swapped. */
   reload(): boolean;
   /** Stops watching; the last table stays readable. */
   close(): void;
 }
 
-interface Snapshot {
-  readonly set: InputSet;
-  readonly result: CompileResult;
+/** The owners file does not parse or check out at start (a reload keeps the last good one). */
+export class OwnersFileError extends Error {
+  constructor(readonly problem: ParseProblem) {
+    super(
+      `${problem.location.file}:${problem.location.line}:${problem.location.column}: ${problem.message}`,
+    );
+    this.name = 'OwnersFileError';
+  }
 }
 
 /**
  * Reads the paths (synchronously: `current()` is usable on return) and starts watching them.
- * Throws `MissingPathError` when a path does not exist.
+ * Throws `MissingPathError` when a path (or the owners file) does not exist, `OwnersFileError`
+ * when the owners file is malformed.
  *
  * @example
  * ```ts
@@ -99,19 +136,27 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   const cwd = options.cwd ?? process.cwd();
   const report = options.onReport ?? (() => {});
   const store = createManifestStore(options.paths, cwd);
+  const ownersFile = locateOwnersFile(store.roots, options.owners, cwd);
   const listeners = new Set<(table: RouteTable) => void>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let watcher: RootWatcher | undefined;
   let closed = false;
 
   const first = store.refresh();
-  let snapshot = compileAll(store, options.compile);
+  let owners = ownersFile === undefined ? undefined : readOwners(ownersFile);
+  let snapshot = buildSnapshot(store.files(), owners?.owners, options.compile, undefined);
+  // Fixed from now on: a reload compiles this Gateway or is refused, never another one.
+  const pinned = snapshot.gateway.ok ? snapshot.gateway.gateway : options.compile?.gateway;
+  const startChoice = snapshot.gateway;
   report({
     kind: 'load',
     files: store.files().length,
     objects: snapshot.set.objects.length,
     result: snapshot.result,
     problems: first.failed,
+    owners: ownersFile,
+    refusals: snapshot.refusals,
+    gateway: startChoice,
   });
 
   function reload(): boolean {
@@ -129,8 +174,33 @@ export function createFileSource(options: FileSourceOptions): FileSource {
     }
     for (const file of refreshed.recovered) report({ kind: 'recovered', file });
     watcher?.refresh();
-    if (!refreshed.objectsChanged) return false;
-    const next = compileAll(store, options.compile);
+    const ownersText = ownersFile === undefined ? undefined : readText(ownersFile);
+    const ownersChanged = ownersText !== owners?.text;
+    if (!refreshed.objectsChanged && !ownersChanged) return false;
+    let nextOwners = owners;
+    if (ownersFile !== undefined && ownersChanged) {
+      const read = ownersText === undefined ? undefined : parseOwners(ownersFile, ownersText);
+      if (read === undefined || !read.ok) {
+        const problem = read?.problem ?? {
+          location: { file: ownersFile, line: 1, column: 1 },
+          message: 'the owners file is gone',
+        };
+        report({
+          kind: 'reload-refused',
+          reason: `the owners file is unusable (${problem.message}); the last good table keeps serving`,
+          problem,
+        });
+        return false;
+      }
+      nextOwners = { text: ownersText!, owners: read.owners };
+    }
+    const next = buildSnapshot(store.files(), nextOwners?.owners, options.compile, pinned);
+    const refused = swapRefusal(snapshot, next, pinned);
+    if (refused !== undefined) {
+      report({ kind: 'reload-refused', reason: `${refused}; the last good table keeps serving` });
+      return false;
+    }
+    owners = nextOwners;
     const changes = diffResults(snapshot.result, next.result);
     snapshot = next; // the swap: one assignment, readers see the old table or the new one
     report({
@@ -141,6 +211,7 @@ export function createFileSource(options: FileSourceOptions): FileSource {
       objects: next.set.objects.length,
       changes,
       result: next.result,
+      refusals: next.refusals,
     });
     for (const listener of [...listeners]) {
       try {
@@ -153,7 +224,8 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   }
 
   if (options.watch !== false) {
-    watcher = watchRoots(store.roots, {
+    const extra = ownersFile === undefined ? [] : [ownersRoot(ownersFile)];
+    watcher = watchRoots([...store.roots, ...extra], {
       onChange: () => {
         if (timer !== undefined) clearTimeout(timer);
         timer = setTimeout(() => {
@@ -174,6 +246,8 @@ export function createFileSource(options: FileSourceOptions): FileSource {
     result: () => snapshot.result,
     objects: () => snapshot.set.objects,
     problems: () => store.files().flatMap((f) => (f.problem === undefined ? [] : [f.problem])),
+    refusals: () => snapshot.refusals,
+    gateway: () => startChoice,
     reload,
     close() {
       closed = true;
@@ -184,15 +258,48 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   };
 }
 
-/** Every file's objects as one set; a lone case file also lends its compile options. */
-function compileAll(store: ManifestStore, flags: CompileFlags | undefined): Snapshot {
-  const files: readonly FileEntry[] = store.files();
-  const objects = files.flatMap((f) => f.objects);
-  const withObjects = files.filter((f) => f.objects.length > 0);
-  const only = withObjects.length === 1 ? withObjects[0] : undefined;
-  const set: InputSet =
-    only?.caseFile !== undefined
-      ? { objects, fileCount: 1, caseFile: { file: only.file, info: only.caseFile } }
-      : { objects, fileCount: withObjects.length };
-  return { set, result: compileSet(set, flags).result };
+interface OwnersInUse {
+  readonly text: string;
+  readonly owners: Owners;
+}
+
+/** The owners file at start: a malformed one is an error, not "no owners". */
+function readOwners(file: string): OwnersInUse {
+  const text = readText(file);
+  if (text === undefined) throw new MissingPathError(file);
+  const read = parseOwners(file, text);
+  if (!read.ok) throw new OwnersFileError(read.problem);
+  return { text, owners: read.owners };
+}
+
+/** `explicit` (resolved against `cwd`), else `owners.yaml` at the top of the first folder with one. */
+function locateOwnersFile(
+  roots: readonly InputRoot[],
+  explicit: string | undefined,
+  cwd: string,
+): string | undefined {
+  if (explicit !== undefined) {
+    const file = resolvePath(cwd, explicit);
+    if (!existsSync(file)) throw new MissingPathError(explicit);
+    return file;
+  }
+  for (const root of roots) {
+    if (!root.isDirectory) continue;
+    const file = join(root.absolute, OWNERS_FILE);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** Watch the owners file like a file given on the command line (through its folder). */
+function ownersRoot(file: string): InputRoot {
+  return { given: file, absolute: file, isDirectory: false };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
