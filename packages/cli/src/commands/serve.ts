@@ -17,11 +17,23 @@ import {
 } from '@switchyard/files';
 import type { CliIo } from '../io.js';
 import { locationText } from '../report/paths.js';
-import { discoverBackendsFile, loadBackendMap, type BackendMap } from '../serve/backend-map.js';
+import {
+  discoverBackendsFile,
+  loadBackendMap,
+  unknownBackendKeys,
+  type BackendMap,
+} from '../serve/backend-map.js';
+import { watchBackendMap } from '../serve/backend-map-watch.js';
 import { startDemoBackends, type DemoBackends } from '../serve/demo-backends.js';
 import { startNodeGateway } from '../serve/node-runtime.js';
 import type { BackendLookup, ListenerPlan, RunningGateway } from '../serve/runtime.js';
-import { reportLines, tableSummaryLines, unmappedBackendLines } from '../serve/serve-text.js';
+import {
+  backendMapEventLines,
+  reportLines,
+  tableSummaryLines,
+  unknownKeyLine,
+  unmappedBackendLines,
+} from '../serve/serve-text.js';
 import { tryLines } from '../serve/try-lines.js';
 import { compileFlags, withCompileOptions, type CompileFlagOptions } from './inputs.js';
 
@@ -137,11 +149,31 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
       demo = await startDemoBackends(backends);
       cleanup.push(() => demo!.close());
     }
+    const live = watchBackendMap({
+      file: backendsFile,
+      flags: options.backend ?? [],
+      cwd: io.cwd,
+      initial: backends,
+      debounceMs,
+      onEvent: (event) => {
+        print(backendMapEventLines(event));
+        if (event.kind === 'reloaded') warnUnknownKeys();
+      },
+    });
+    cleanup.push(() => live.close());
+    // Said again only when the set of unknown keys changes (a table or map reload).
+    let unknownSaid = '';
+    const warnUnknownKeys = (): void => {
+      const unknown = unknownBackendKeys(opened.source.current(), live.snapshot());
+      if (unknown.join() === unknownSaid) return;
+      unknownSaid = unknown.join();
+      print(unknown.map(unknownKeyLine));
+    };
     const gateway: RunningGateway = await startNodeGateway({
       source: opened.source,
       listeners,
       host: options.host,
-      backends,
+      backends: live.map,
       ...(adminPort === undefined ? {} : { adminPort }),
       logger,
       ...(opened.resolver === undefined ? {} : { resolver: opened.resolver }),
@@ -156,8 +188,10 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
           ? backendsFile
           : `${backendsFile} (found next to the manifests)`;
     print(banner(opened, table, gateway, demo, backends, mapSource, io.cwd));
+    warnUnknownKeys();
     let open = gateway.listeners.map((l) => l.url).join(' ');
     opened.source.subscribe(() => {
+      warnUnknownKeys();
       // The gateway opens and closes listener ports to follow the table: say so when it does.
       void gateway.settled().then(() => {
         const now = gateway.current();

@@ -10,6 +10,7 @@ import type { CompiledSet, InputSet } from '@switchyard/files';
 import type { LocatedObject } from '@switchyard/files';
 import { displayPath, locationText } from '../report/paths.js';
 import type { BackendMap } from './backend-map.js';
+import type { BackendMapEvent } from './backend-map-watch.js';
 
 /** `table: 8 routes on 1 listener; ok: 6 routes, ...` plus one line per problem. */
 export function tableSummaryLines(
@@ -137,4 +138,25 @@ export function unmappedBackendLines(table: RouteTable, map: BackendMap): string
     }
   }
   return [...seen.keys()].sort().map((key) => `  ${seen.get(key)!}`);
+}
+
+/** What a change of the backend map file did, or why it was not applied. */
+export function backendMapEventLines(event: BackendMapEvent): string[] {
+  switch (event.kind) {
+    case 'reloaded':
+      return [
+        'backend map reloaded',
+        ...event.added.map((key) => `  + ${key}`),
+        ...event.removed.map((key) => `  - ${key}`),
+        ...event.changed.map((key) => `  ~ ${key}`),
+      ];
+    case 'refused':
+      return [`error: backend map not reloaded: ${event.message}`];
+    case 'watch-error':
+      return [`warning: ${event.message}`];
+  }
+}
+
+export function unknownKeyLine(key: string): string {
+  return `warning: backend map key ${key} matches no backend of any route (a typo? it is not used)`;
 }
