@@ -5,19 +5,16 @@
  * sees one whole table, old or new. A file that stops parsing is reported with its file and line,
  * its last good objects stay in use, and nothing else about the table changes because of it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
 import type { CompileResult, RouteSource, RouteTable } from '@switchyard/core';
 import type { GatewayChoice } from '../gateway/select-gateway.js';
-import { MissingPathError, type InputRoot } from '../load/find-files.js';
 import type { CompileFlags } from '../load/input-sets.js';
-import { createManifestStore, type RefreshResult } from '../load/manifest-store.js';
-import type { Refusal } from '../owners/apply-owners.js';
-import { OWNERS_FILE, parseOwners, type Owners } from '../owners/owners-file.js';
-import { buildSnapshot, swapRefusal } from './snapshot.js';
 import type { LocatedObject, ParseProblem } from '../load/parse-file.js';
-import { diffResults, type TableChanges } from './diff.js';
+import type { Refusal } from '../owners/apply-owners.js';
+import type { TableChanges } from './diff.js';
+import { createEngine, type EngineLoad, type EngineReload } from './engine.js';
 import { watchRoots, type RootWatcher } from './watch.js';
+
+export { OwnersFileError } from './engine.js';
 
 export interface FileSourceOptions {
   /** Files and folders; folders are read recursively (`.yaml`, `.yml`, `.json`). */
@@ -104,16 +101,6 @@ export interface FileSource extends RouteSource {
   close(): void;
 }
 
-/** The owners file does not parse or check out at start (a reload keeps the last good one). */
-export class OwnersFileError extends Error {
-  constructor(readonly problem: ParseProblem) {
-    super(
-      `${problem.location.file}:${problem.location.line}:${problem.location.column}: ${problem.message}`,
-    );
-    this.name = 'OwnersFileError';
-  }
-}
-
 /**
  * Reads the paths (synchronously: `current()` is usable on return) and starts watching them.
  * Throws `MissingPathError` when a path (or the owners file) does not exist, `OwnersFileError`
@@ -133,89 +120,34 @@ export class OwnersFileError extends Error {
  * ```
  */
 export function createFileSource(options: FileSourceOptions): FileSource {
-  const cwd = options.cwd ?? process.cwd();
   const report = options.onReport ?? (() => {});
-  const store = createManifestStore(options.paths, cwd);
-  const ownersFile = locateOwnersFile(store.roots, options.owners, cwd);
+  const engine = createEngine({
+    paths: options.paths,
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.compile === undefined ? {} : { compile: options.compile }),
+    ...(options.owners === undefined ? {} : { owners: options.owners }),
+  });
   const listeners = new Set<(table: RouteTable) => void>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let watcher: RootWatcher | undefined;
   let closed = false;
 
-  const first = store.refresh();
-  let owners = ownersFile === undefined ? undefined : readOwners(ownersFile);
-  let snapshot = buildSnapshot(store.files(), owners?.owners, options.compile, undefined);
-  // Fixed from now on: a reload compiles this Gateway or is refused, never another one.
-  const pinned = snapshot.gateway.ok ? snapshot.gateway.gateway : options.compile?.gateway;
+  const loaded = engine.load();
+  let snapshot = loaded.snapshot;
   const startChoice = snapshot.gateway;
-  report({
-    kind: 'load',
-    files: store.files().length,
-    objects: snapshot.set.objects.length,
-    result: snapshot.result,
-    problems: first.failed,
-    owners: ownersFile,
-    refusals: snapshot.refusals,
-    gateway: startChoice,
-  });
+  report(loadReport(loaded));
 
   function reload(): boolean {
     if (closed) return false;
-    let refreshed: RefreshResult;
-    try {
-      refreshed = store.refresh();
-    } catch (error) {
-      report({ kind: 'watch-error', message: `reading the files failed: ${String(error)}` });
-      return false;
-    }
-    for (const problem of refreshed.failed) {
-      const kept = store.files().find((f) => f.file === problem.location.file)?.objects.length ?? 0;
-      report({ kind: 'parse-error', problem, keptObjects: kept });
-    }
-    for (const file of refreshed.recovered) report({ kind: 'recovered', file });
+    const { notes, swap } = engine.reload();
+    notes.forEach(report);
     watcher?.refresh();
-    const ownersText = ownersFile === undefined ? undefined : readText(ownersFile);
-    const ownersChanged = ownersText !== owners?.text;
-    if (!refreshed.objectsChanged && !ownersChanged) return false;
-    let nextOwners = owners;
-    if (ownersFile !== undefined && ownersChanged) {
-      const read = ownersText === undefined ? undefined : parseOwners(ownersFile, ownersText);
-      if (read === undefined || !read.ok) {
-        const problem = read?.problem ?? {
-          location: { file: ownersFile, line: 1, column: 1 },
-          message: 'the owners file is gone',
-        };
-        report({
-          kind: 'reload-refused',
-          reason: `the owners file is unusable (${problem.message}); the last good table keeps serving`,
-          problem,
-        });
-        return false;
-      }
-      nextOwners = { text: ownersText!, owners: read.owners };
-    }
-    const next = buildSnapshot(store.files(), nextOwners?.owners, options.compile, pinned);
-    const refused = swapRefusal(snapshot, next, pinned);
-    if (refused !== undefined) {
-      report({ kind: 'reload-refused', reason: `${refused}; the last good table keeps serving` });
-      return false;
-    }
-    owners = nextOwners;
-    const changes = diffResults(snapshot.result, next.result);
-    snapshot = next; // the swap: one assignment, readers see the old table or the new one
-    report({
-      kind: 'reload',
-      added: refreshed.added,
-      removed: refreshed.removed,
-      changed: refreshed.changed,
-      objects: next.set.objects.length,
-      changes,
-      result: next.result,
-      refusals: next.refusals,
-    });
+    if (swap === undefined) return false;
+    snapshot = swap.snapshot; // the swap: one assignment, readers see the old table or the new one
+    report(reloadReport(swap));
     for (const listener of [...listeners]) {
       try {
-        listener(next.result.table);
+        listener(snapshot.result.table);
       } catch (error) {
         report({ kind: 'watch-error', message: `a table subscriber threw: ${String(error)}` });
       }
@@ -224,8 +156,7 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   }
 
   if (options.watch !== false) {
-    const extra = ownersFile === undefined ? [] : [ownersRoot(ownersFile)];
-    watcher = watchRoots([...store.roots, ...extra], {
+    watcher = watchRoots(engine.watched, {
       onChange: () => {
         if (timer !== undefined) clearTimeout(timer);
         timer = setTimeout(() => {
@@ -245,7 +176,7 @@ export function createFileSource(options: FileSourceOptions): FileSource {
     },
     result: () => snapshot.result,
     objects: () => snapshot.set.objects,
-    problems: () => store.files().flatMap((f) => (f.problem === undefined ? [] : [f.problem])),
+    problems: () => engine.problems(),
     refusals: () => snapshot.refusals,
     gateway: () => startChoice,
     reload,
@@ -258,48 +189,30 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   };
 }
 
-interface OwnersInUse {
-  readonly text: string;
-  readonly owners: Owners;
+/** The `load` report of a first read. */
+export function loadReport(loaded: EngineLoad): FileSourceReport {
+  return {
+    kind: 'load',
+    files: loaded.files,
+    objects: loaded.snapshot.set.objects.length,
+    result: loaded.snapshot.result,
+    problems: loaded.problems,
+    owners: loaded.owners,
+    refusals: loaded.snapshot.refusals,
+    gateway: loaded.snapshot.gateway,
+  };
 }
 
-/** The owners file at start: a malformed one is an error, not "no owners". */
-function readOwners(file: string): OwnersInUse {
-  const text = readText(file);
-  if (text === undefined) throw new MissingPathError(file);
-  const read = parseOwners(file, text);
-  if (!read.ok) throw new OwnersFileError(read.problem);
-  return { text, owners: read.owners };
-}
-
-/** `explicit` (resolved against `cwd`), else `owners.yaml` at the top of the first folder with one. */
-function locateOwnersFile(
-  roots: readonly InputRoot[],
-  explicit: string | undefined,
-  cwd: string,
-): string | undefined {
-  if (explicit !== undefined) {
-    const file = resolvePath(cwd, explicit);
-    if (!existsSync(file)) throw new MissingPathError(explicit);
-    return file;
-  }
-  for (const root of roots) {
-    if (!root.isDirectory) continue;
-    const file = join(root.absolute, OWNERS_FILE);
-    if (existsSync(file)) return file;
-  }
-  return undefined;
-}
-
-/** Watch the owners file like a file given on the command line (through its folder). */
-function ownersRoot(file: string): InputRoot {
-  return { given: file, absolute: file, isDirectory: false };
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The `reload` report of a swap. */
+export function reloadReport(swap: NonNullable<EngineReload['swap']>): FileSourceReport {
+  return {
+    kind: 'reload',
+    added: swap.added,
+    removed: swap.removed,
+    changed: swap.changed,
+    objects: swap.snapshot.set.objects.length,
+    changes: swap.changes,
+    result: swap.snapshot.result,
+    refusals: swap.snapshot.refusals,
+  };
 }
