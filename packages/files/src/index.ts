@@ -86,3 +86,5 @@ export {
   type OwnerRule,
   type Refusal,
 } from './owners/apply-owners.js';
+export { createWorkerFileSource, type WorkerFileSource } from './worker/worker-source.js';
+export { PART_SIZE } from './worker/wire.js';

@@ -9,11 +9,11 @@ import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
 import {
-  createFileSource,
+  createWorkerFileSource,
   MissingPathError,
   OwnersFileError,
-  type FileSource,
   type LocatedObject,
+  type WorkerFileSource,
 } from '@switchyard/files';
 import type { CliIo } from '../io.js';
 import { locationText } from '../report/paths.js';
@@ -247,10 +247,11 @@ async function openSource(
     throw new CliError(
       "serve needs paths to serve (or --kubernetes); see 'switchyard serve --help'",
     );
-  let source: FileSource;
+  // Parsing and compiling run in a worker thread: a large reload never stalls requests (rule 28).
+  let started: WorkerFileSource | undefined;
   const startLines: string[] = [];
   try {
-    source = createFileSource({
+    started = await createWorkerFileSource({
       paths,
       cwd: io.cwd,
       debounceMs,
@@ -258,7 +259,7 @@ async function openSource(
       ...(options.owners === undefined ? {} : { owners: options.owners }),
       // What the first load found is printed with the banner, after the usage checks pass.
       onReport: (report) => {
-        const lines = reportLines(report, source?.objects() ?? [], io.cwd);
+        const lines = reportLines(report, started?.objects() ?? [], io.cwd);
         if (report.kind === 'load') startLines.push(...lines);
         else print(lines);
       },
@@ -271,14 +272,15 @@ async function openSource(
       );
     throw error;
   }
+  const source = started;
   if (source.objects().length === 0 && source.refusals().length === 0) {
-    source.close();
+    await source.close();
     throw new CliError(`no Kubernetes objects in ${paths.join(' ')}`);
   }
   // The served Gateway is fixed now; the file source never switches to another on reload.
   const choice = source.gateway();
   if (!choice.ok) {
-    source.close();
+    await source.close();
     throw new CliError(
       choice.reason === 'not-found' ? `--gateway: ${choice.message}` : `serve: ${choice.message}`,
     );
