@@ -133,6 +133,25 @@ describe('rule 24 in file mode: a folder declares only the namespaces it owns', 
     expect(source!.refusals()).toEqual([]);
   });
 
+  it("a team's own owners.yaml in its folder, or in a second served path, grants nothing", () => {
+    const grant = 'owners:\n  - { folder: ., namespaces: [payments, banking], gateways: true }\n';
+    writeFileSync(join(dir, 'banking/owners.yaml'), grant);
+    writeFileSync(join(dir, 'banking/steal.yaml'), HIJACK_PAYMENTS);
+    source = createFileSource({ paths: [dir, join(dir, 'banking')], watch: false });
+    expect(where(source.current(), '/payments/charge')).toBe('payments/payments-bff');
+    expect(source.refusals().map((r) => r.rule)).toEqual(['owners/namespace']);
+    source.close();
+    unlinkSync(join(dir, 'owners.yaml'));
+    // Without the platform's owners file, the team's second path still brings none of its own.
+    source = createFileSource({
+      paths: [dir, join(dir, 'banking')],
+      watch: false,
+      onReport: (r) => reports.push(r),
+    });
+    const load = reports.find((r) => r.kind === 'load');
+    expect(load?.kind === 'load' && load.owners).toBeUndefined();
+  });
+
   it.each([
     ['owners: {}', 'owners: must be a list', 1],
     ['owners:\n  - { folder: ../elsewhere, namespaces: [x] }', 'outside the folder', 2],

@@ -79,7 +79,7 @@ export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command
     .option('--demo-backends', 'start a small echo server on every address of the backend map')
     .option(
       '--owners <file>',
-      'which folder may declare which namespaces and Gateways (default: owners.yaml in a served folder, when there is one)',
+      'which folder may declare which namespaces and Gateways (default: owners.yaml at the top of the first path, when there is one)',
     )
     .addOption(
       new Option('--log-level <level>', 'access and proxy log level (JSON on stderr)')
@@ -237,6 +237,8 @@ async function openSource(
 ): Promise<OpenedSource> {
   if (options.kubernetes) {
     if (paths.length > 0) throw new CliError('serve --kubernetes reads the cluster: give no paths');
+    if (options.owners !== undefined)
+      throw new CliError('--owners is for file mode: in a cluster, RBAC says who may write what');
     return openKubernetes(options, flags, debounceMs, print);
   }
   if (options.tlsSecrets)

@@ -161,7 +161,11 @@ function readOwners(file: string): OwnersInUse {
   return { text, owners: read.owners };
 }
 
-/** `explicit` (resolved against `cwd`), else `owners.yaml` at the top of the first folder with one. */
+/**
+ * `explicit` (resolved against `cwd`), else `owners.yaml` at the top of the first served path when
+ * it is a folder. Only the first: a team repository given as a later path must not bring the
+ * owners file that governs everyone.
+ */
 function locateOwnersFile(
   roots: readonly InputRoot[],
   explicit: string | undefined,
@@ -172,12 +176,10 @@ function locateOwnersFile(
     if (!existsSync(file)) throw new MissingPathError(explicit);
     return file;
   }
-  for (const root of roots) {
-    if (!root.isDirectory) continue;
-    const file = join(root.absolute, OWNERS_FILE);
-    if (existsSync(file)) return file;
-  }
-  return undefined;
+  const first = roots[0];
+  if (first === undefined || !first.isDirectory) return undefined;
+  const file = join(first.absolute, OWNERS_FILE);
+  return existsSync(file) ? file : undefined;
 }
 
 function readText(file: string): string | undefined {

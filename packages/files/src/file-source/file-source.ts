@@ -33,7 +33,7 @@ export interface FileSourceOptions {
   readonly compile?: CompileFlags;
   /**
    * The owners file (relative to `cwd`): which folder may declare which namespaces and Gateways.
-   * Default: `owners.yaml` at the top of the first served folder that has one; without any,
+   * Default: `owners.yaml` at the top of the first path, when it is a folder that has one; without any,
    * every file may declare anything (the load report says so with `owners: undefined`).
    */
   readonly owners?: string;
