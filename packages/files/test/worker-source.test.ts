@@ -185,6 +185,32 @@ spec:
     });
   });
 
+  it('a file too big for the worker stops the worker, not the process; the next change starts a new one', async () => {
+    writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
+    writeFileSync(join(dir, 'routes.yaml'), bigConfig(100, 'old'));
+    source = await createWorkerFileSource({
+      paths: [dir],
+      watch: false,
+      workerMemoryMb: 96,
+      onReport: (r) => reports.push(r),
+    });
+    const before = source.current();
+    writeFileSync(join(dir, 'routes.yaml'), bigConfig(60_000, 'new'));
+    expect(await source.reload()).toBe(false);
+    expect(source.current()).toBe(before);
+    expect(source.current().listeners[0]!.routes).toHaveLength(100);
+    expect(reports.find((r) => r.kind === 'reload-refused')).toMatchObject({
+      reason: expect.stringMatching(
+        /^the compile worker stopped \(.*\); the last good table keeps serving/,
+      ),
+    });
+
+    writeFileSync(join(dir, 'routes.yaml'), bigConfig(200, 'new'));
+    expect(await source.reload()).toBe(true);
+    expect(source.current().gateway).toEqual({ namespace: 'infra', name: 'http' });
+    expect(source.current().listeners[0]!.routes).toHaveLength(200);
+  }, 120_000);
+
   it('a malformed owners file rejects the start with the file and line', async () => {
     writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
     writeFileSync(join(dir, 'owners.yaml'), 'owners: {}\n');

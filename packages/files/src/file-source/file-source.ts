@@ -37,6 +37,11 @@ export interface FileSourceOptions {
    * every file may declare anything (the load report says so with `owners: undefined`).
    */
   readonly owners?: string;
+  /**
+   * `createWorkerFileSource` only: the compile worker's heap limit in MB (`maxOldGenerationSizeMb`).
+   * A file that needs more stops the worker, not the process; the last good table keeps serving.
+   */
+  readonly workerMemoryMb?: number;
   /** Everything worth telling a human: loads, reloads, files that do not parse, watch errors. */
   readonly onReport?: (report: FileSourceReport) => void;
 }

@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { CompileResult, RouteSource, RouteStatus, RouteTable } from '@switchyard/core';
 import type { EngineOptions } from '../file-source/engine.js';
 import { OwnersFileError } from '../file-source/engine.js';
+import { diffResults } from '../file-source/diff.js';
 import type { FileSourceOptions, FileSourceReport } from '../file-source/file-source.js';
 import type { GatewayChoice } from '../gateway/select-gateway.js';
 import { MissingPathError } from '../load/find-files.js';
@@ -69,7 +70,7 @@ export async function createWorkerFileSource(
     ...(options.compile === undefined ? {} : { compile: options.compile }),
     ...(options.owners === undefined ? {} : { owners: options.owners }),
   };
-  const worker = startWorker(engineOptions);
+  let worker: Worker;
   const listeners = new Set<(table: RouteTable) => void>();
   let objects: WireObject[] = [];
   let statuses: RouteStatus[] = [];
@@ -83,20 +84,35 @@ export async function createWorkerFileSource(
   let again = false;
   let answer: ((message: Extract<FromWorker, { type: 'reloaded' }>) => void) | undefined;
 
-  const loaded = new Promise<Extract<FromWorker, { type: 'loaded' }>>((resolve, reject) => {
-    worker.on('message', (message: FromWorker) => {
-      if (message.type === 'part') {
-        if (message.list === 'objects') objects.push(...message.items);
-        else statuses.push(...message.items);
-      } else if (message.type === 'loaded') resolve(message);
-      else if (message.type === 'failed') reject(workerError(message.error));
-      else answer?.(message);
+  let stopped: string | undefined; // why the worker ended, when it ended without close()
+
+  /** Starts a worker; resolves with its first load, rejects when it fails or ends before. */
+  function spawn(data: EngineOptions): Promise<Extract<FromWorker, { type: 'loaded' }>> {
+    stopped = undefined;
+    worker = startWorker(data, options.workerMemoryMb);
+    const current = worker;
+    return new Promise((resolve, reject) => {
+      current.on('message', (message: FromWorker) => {
+        if (message.type === 'part') {
+          if (message.list === 'objects') objects.push(...message.items);
+          else statuses.push(...message.items);
+        } else if (message.type === 'loaded') resolve(message);
+        else if (message.type === 'failed') reject(workerError(message.error));
+        else answer?.(message);
+      });
+      current.on('error', (error) => (stopped = error.message));
+      current.on('exit', (code) => {
+        if (closed || current !== worker) return;
+        // Out of memory on a hostile file, or a crash: this process and its table live on.
+        stopped ??= `exit code ${code}`;
+        objects = [];
+        statuses = [];
+        const reason = `the compile worker stopped (${stopped}); the last good table keeps serving, and the next change starts a new worker`;
+        reject(new Error(reason));
+        answer?.({ type: 'reloaded', notes: [{ kind: 'reload-refused', reason }], problems });
+      });
     });
-    worker.on('error', (error) => {
-      reject(error);
-      report({ kind: 'watch-error', message: `the compile worker failed: ${error.message}` });
-    });
-  });
+  }
 
   /** The parts received so far plus `wire`, as what is served; resets the parts. */
   async function assemble(wire: WireSnapshot): Promise<Served> {
@@ -110,9 +126,10 @@ export async function createWorkerFileSource(
 
   let first;
   try {
-    first = await loaded;
+    first = await spawn(engineOptions);
   } catch (error) {
-    await worker.terminate();
+    closed = true;
+    await worker!.terminate();
     throw error;
   }
   served = await assemble(first.snapshot);
@@ -130,6 +147,7 @@ export async function createWorkerFileSource(
   });
 
   async function reloadOnce(): Promise<boolean> {
+    if (stopped !== undefined) return restart();
     const message = await new Promise<Extract<FromWorker, { type: 'reloaded' }>>((resolve) => {
       answer = resolve;
       worker.postMessage({ type: 'reload' });
@@ -153,14 +171,58 @@ export async function createWorkerFileSource(
       refusals: next.refusals,
     };
     report(reloaded);
+    notify(next.result.table);
+    return true;
+  }
+
+  /** After the worker stopped: a new one loads everything, for the Gateway fixed at start. */
+  async function restart(): Promise<boolean> {
+    const pinned = startChoice.ok ? { gateway: startChoice.gateway } : {};
+    let next;
+    try {
+      next = await spawn({ ...engineOptions, compile: { ...options.compile, ...pinned } });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      report({ kind: 'reload-refused', reason: `${reason}; the last good table keeps serving` });
+      return false;
+    }
+    problems = next.problems;
+    watcher?.refresh();
+    if (closed) return false;
+    if (!next.snapshot.gateway.ok) {
+      report({
+        kind: 'reload-refused',
+        reason: `${next.snapshot.gateway.message}; the last good table keeps serving`,
+      });
+      objects = [];
+      statuses = [];
+      return false;
+    }
+    const previous = served!.result;
+    const assembled = await assemble(next.snapshot);
+    served = assembled; // the swap
+    report({
+      kind: 'reload',
+      added: [],
+      removed: [],
+      changed: [],
+      objects: assembled.objects.length,
+      changes: diffResults(previous, assembled.result),
+      result: assembled.result,
+      refusals: assembled.refusals,
+    });
+    notify(assembled.result.table);
+    return true;
+  }
+
+  function notify(table: RouteTable): void {
     for (const listener of [...listeners]) {
       try {
-        listener(next.result.table);
+        listener(table);
       } catch (error) {
         report({ kind: 'watch-error', message: `a table subscriber threw: ${String(error)}` });
       }
     }
-    return true;
   }
 
   function reload(): Promise<boolean> {
@@ -219,7 +281,8 @@ export async function createWorkerFileSource(
  * The worker as built next to this module (`compile-worker.js`/`.cjs`), or, when running from
  * the TypeScript sources in this workspace (tests), the `.ts` entry through tsx.
  */
-function startWorker(workerData: EngineOptions): Worker {
+function startWorker(workerData: EngineOptions, memoryMb: number | undefined): Worker {
+  const resourceLimits = memoryMb === undefined ? {} : { maxOldGenerationSizeMb: memoryMb };
   const here = moduleUrl();
   if (here.endsWith('.ts')) {
     const tsx = join(
@@ -228,10 +291,15 @@ function startWorker(workerData: EngineOptions): Worker {
     );
     const entry = new URL('./compile-worker.ts', here).href;
     const code = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(code, { eval: true, workerData, execArgv: ['--conditions=source'] });
+    return new Worker(code, {
+      eval: true,
+      workerData,
+      resourceLimits,
+      execArgv: ['--conditions=source'],
+    });
   }
   const file = fileURLToPath(here).endsWith('.cjs') ? 'compile-worker.cjs' : 'compile-worker.js';
-  return new Worker(new URL(`./${file}`, here), { workerData });
+  return new Worker(new URL(`./${file}`, here), { workerData, resourceLimits });
 }
 
 function moduleUrl(): string {
