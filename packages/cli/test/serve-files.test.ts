@@ -134,6 +134,26 @@ spec:
   });
 });
 
+describe('owners file errors are usage errors at start', () => {
+  it('a malformed owners.yaml stops serve with file:line and exit 2; --owners names another file', async () => {
+    const dir = join(scratch, 'bad-owners');
+    cpSync(exampleDir, dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'owners.yaml'),
+      'owners:\n  - { folder: banking, namespaces: [banking], gateway: true }\n',
+    );
+    const bad = await runBuilt(['serve', '.', '--port', '8080=0'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim()).toBe(
+      'switchyard: owners.yaml:2:47: owners[0].gateway: unknown field; expected folder, namespaces, gateways',
+    );
+    const missing = await runBuilt(['serve', '.', '--owners', 'nope.yaml'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe('switchyard: no such file or directory: nope.yaml');
+  });
+});
+
 describe('the backend map is watched', () => {
   it('an edit moves traffic, a key naming no backend is warned about, a broken file keeps the previous map', async () => {
     const { dir, get } = await serveCopy('backends');
