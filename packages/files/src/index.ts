@@ -60,6 +60,7 @@ export {
   type InputRoot,
 } from './load/find-files.js';
 export { OwnersFileError } from './file-source/file-source.js';
+export { findOwnersFile } from './file-source/engine.js';
 export {
   gatewayKeys,
   keyText,

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { GatewayKey } from '../gateway/select-gateway.js';
-import { MissingPathError, type InputRoot } from '../load/find-files.js';
+import { MissingPathError, resolveRoots, type InputRoot } from '../load/find-files.js';
 import type { CompileFlags } from '../load/input-sets.js';
 import { createManifestStore } from '../load/manifest-store.js';
 import type { ParseProblem } from '../load/parse-file.js';
@@ -159,6 +159,19 @@ function readOwners(file: string): OwnersInUse {
   const read = parseOwners(file, text);
   if (!read.ok) throw new OwnersFileError(read.problem);
   return { text, owners: read.owners };
+}
+
+/**
+ * The owners file that governs `paths`, as the file source finds it (for one-shot commands such
+ * as `check` that apply the same owners): absolute path, or undefined when there is none. Throws
+ * `MissingPathError` when `explicit` or a path does not exist.
+ */
+export function findOwnersFile(
+  paths: readonly string[],
+  cwd: string,
+  explicit?: string,
+): string | undefined {
+  return locateOwnersFile(resolveRoots(paths, cwd), explicit, cwd);
 }
 
 /**
