@@ -5,7 +5,7 @@
  * and the swap is atomic: every table answers all-old or all-new, and once the new table is seen
  * the old one never comes back. Correctness only; the timing is in benchmarks/reload.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolve, type RouteTable } from '@switchyard/core';
@@ -209,6 +209,34 @@ spec:
     expect(await source.reload()).toBe(true);
     expect(source.current().gateway).toEqual({ namespace: 'infra', name: 'http' });
     expect(source.current().listeners[0]!.routes).toHaveLength(200);
+  }, 120_000);
+
+  it('watches: edits during a reload are read by one more reload, and the last edit wins', async () => {
+    writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
+    writeFileSync(join(dir, 'routes.yaml'), bigConfig(2_000, 'old'));
+    source = await createWorkerFileSource({
+      paths: [dir],
+      debounceMs: 20,
+      onReport: (r) => reports.push(r),
+    });
+    // Atomic-rename saves, as editors do, several while the first reload is still compiling.
+    for (const [i, backend] of ['new', 'old', 'new'].entries()) {
+      writeFileSync(join(dir, `.routes.yaml.tmp${i}`), bigConfig(2_000 + i, backend));
+      renameSync(join(dir, `.routes.yaml.tmp${i}`), join(dir, 'routes.yaml'));
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    const deadline = Date.now() + 60_000;
+    while (source.current().listeners[0]!.routes.length !== 2_002 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(source.current().listeners[0]!.routes).toHaveLength(2_002);
+    expect(reports.filter((r) => r.kind === 'reload').length).toBeGreaterThanOrEqual(1);
+    const probe = resolve(source.current(), {
+      method: 'GET',
+      host: 'a',
+      port: 8080,
+      path: '/r2001',
+    });
+    expect(probe.kind === 'forward' && probe.backends[0]!.name).toBe('new');
   }, 120_000);
 
   it('a malformed owners file rejects the start with the file and line', async () => {
