@@ -89,9 +89,9 @@ export function reportLines(
       const { addedRoutes, removedRoutes, statusChanges } = report.changes;
       return [
         `reload: ${files.join(', ') || 'files changed'} (${report.objects} objects)`,
-        ...addedRoutes.map((r) => `  + ${r}`),
-        ...removedRoutes.map((r) => `  - ${r}`),
-        ...statusChanges.map((s) => `  ~ ${s}`),
+        ...capped(addedRoutes, (r) => `  + ${r}`, 'added routes'),
+        ...capped(removedRoutes, (r) => `  - ${r}`, 'removed routes'),
+        ...capped(statusChanges, (s) => `  ~ ${s}`, 'status changes'),
         ...(addedRoutes.length + removedRoutes.length + statusChanges.length === 0
           ? ['  no change to the routes or their statuses']
           : []),
@@ -102,12 +102,25 @@ export function reportLines(
   }
 }
 
+/** Lines shown per kind of change: a reload of 50k routes must not print 100k lines. */
+const CHANGE_LINES = 50;
+
+function capped(items: readonly string[], line: (item: string) => string, what: string): string[] {
+  const shown = items.slice(0, CHANGE_LINES).map(line);
+  const more = items.length - shown.length;
+  return more > 0 ? [...shown, `  ... and ${more} more ${what}`] : shown;
+}
+
 /** One line per object the owners file keeps out: where, what, which rule, what to do. */
 export function refusalLines(refusals: readonly Refusal[], cwd: string): string[] {
-  return refusals.map(
-    (r) =>
-      `error: ${locationText(r.location, cwd)}: ${r.message}; refused, not compiled (${r.rule}): ${r.fix}`,
-  );
+  const lines = refusals
+    .slice(0, CHANGE_LINES)
+    .map(
+      (r) =>
+        `error: ${locationText(r.location, cwd)}: ${r.message}; refused, not compiled (${r.rule}): ${r.fix}`,
+    );
+  const more = refusals.length - lines.length;
+  return more > 0 ? [...lines, `error: ... and ${more} more refused objects`] : lines;
 }
 
 /** Backends the table forwards or mirrors to that the backend map does not cover, with where they will be dialled instead. */
