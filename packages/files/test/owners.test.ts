@@ -205,6 +205,19 @@ describe('the served Gateway is fixed at start', () => {
     );
   });
 
+  it('deleting the owners file does not switch the owner model off: the reload is refused', () => {
+    open();
+    const before = source!.current();
+    unlinkSync(join(dir, 'owners.yaml'));
+    writeFileSync(join(dir, 'banking/steal.yaml'), HIJACK_PAYMENTS);
+    expect(source!.reload()).toBe(false);
+    expect(source!.current()).toBe(before);
+    expect(where(source!.current(), '/payments/charge')).toBe('payments/payments-bff');
+    expect(reports.find((r) => r.kind === 'reload-refused')).toMatchObject({
+      reason: expect.stringContaining('the owners file is gone'),
+    });
+  });
+
   it('when the owners file stops parsing the last good table and owners stay', () => {
     open();
     const before = source!.current();
