@@ -81,6 +81,9 @@ describe('rule 24 in file mode: owners.yaml', () => {
     const { dir, get } = await serveCopy('owners');
     expect(running!.stdout()).toContain('gateway kgateway-system/http');
     expect(running!.stdout()).not.toContain('any file may declare');
+    expect(running!.stdout()).toContain(
+      'owners: owners.yaml (each folder declares only the namespaces it owns)',
+    );
     writeFileSync(
       join(dir, 'banking/extra.yaml'),
       `apiVersion: gateway.networking.k8s.io/v1

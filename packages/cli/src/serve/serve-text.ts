@@ -57,11 +57,9 @@ export function reportLines(
   switch (report.kind) {
     case 'load':
       return [
-        ...(report.owners === undefined
-          ? [
-              `warning: no ${OWNERS_FILE} in the served folder (and no --owners): any file may declare any namespace and any Gateway`,
-            ]
-          : []),
+        report.owners === undefined
+          ? `warning: no ${OWNERS_FILE} in the served folder (and no --owners): any file may declare any namespace and any Gateway`
+          : `owners: ${displayPath(report.owners, cwd)} (each folder declares only the namespaces it owns)`,
         ...report.problems.map(
           (p) =>
             `error: ${locationText(p.location, cwd)}: ${p.message}; this file is left out until it parses`,
