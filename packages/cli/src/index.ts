@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { createServer } from 'node:http';
- * import { createFileSource } from '@switchyard/cli';
+ * import { createFileSource } from '@switchyard/files';
  * import { createRequestListener, staticResolver } from '@switchyard/node';
  *
  * const source = createFileSource({
@@ -25,13 +25,18 @@
  * createServer(listener).listen(8080);
  * ```
  */
-export { createFileSource } from './file-source/file-source.js';
-export type { FileSource, FileSourceOptions, FileSourceReport } from './file-source/file-source.js';
-export type { TableChanges } from './file-source/diff.js';
-export type { CompileFlags } from './load/input-sets.js';
-export type { LocatedObject, ParseProblem } from './load/parse-file.js';
-export type { SourceLocation } from './load/locate.js';
-export { MissingPathError } from './load/find-files.js';
+// The file source lives in @switchyard/files; re-exported so `@switchyard/cli` users keep it.
+export { createFileSource, MissingPathError } from '@switchyard/files';
+export type {
+  CompileFlags,
+  FileSource,
+  FileSourceOptions,
+  FileSourceReport,
+  LocatedObject,
+  ParseProblem,
+  SourceLocation,
+  TableChanges,
+} from '@switchyard/files';
 export { runCli } from './cli.js';
 export type { CliIo } from './io.js';
 export { CliError, EXIT } from './errors.js';

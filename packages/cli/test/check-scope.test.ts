@@ -13,7 +13,7 @@ import { formatCheckGithub, formatCheckText, checkJson } from '../src/check/chec
 import { checkReport } from '../src/check/check-report.js';
 import { scopeReport } from '../src/check/check-scope.js';
 import { loadInputs } from '../src/commands/inputs.js';
-import { compileSet } from '../src/load/input-sets.js';
+import { compileSet } from '@switchyard/files';
 import { exampleDir } from './helpers/built-cli.js';
 import { runInProcess } from './helpers/in-process.js';
 

@@ -7,7 +7,6 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectGateway } from '../src/commands/select-gateway.js';
 import { exampleDir } from './helpers/built-cli.js';
 import { runInProcess } from './helpers/in-process.js';
 
@@ -56,7 +55,7 @@ describe('the Gateway routes, explain and graph use', () => {
           stdout: '',
         });
         expect(refused.stderr).toContain(
-          '2 Gateways among the inputs (banking/shadow, kgateway-system/http)',
+          'there are 2 Gateways (banking/shadow, kgateway-system/http)',
         );
         expect(refused.stderr).toContain('--gateway');
         const chosen = await runInProcess([...args, '--gateway', 'kgateway-system/http'], example);
@@ -67,29 +66,5 @@ describe('the Gateway routes, explain and graph use', () => {
     } finally {
       rmSync(file);
     }
-  });
-
-  it('selectGateway: the wanted one when present, the only one, or a failure listing them', () => {
-    const gw = (namespace: string, name: string) => ({
-      kind: 'Gateway',
-      metadata: { namespace, name },
-    });
-    expect(selectGateway([])).toEqual({ ok: true });
-    expect(selectGateway([gw('a', 'x')])).toEqual({
-      ok: true,
-      gateway: { namespace: 'a', name: 'x' },
-    });
-    expect(selectGateway([gw('a', 'x'), gw('b', 'y')])).toMatchObject({
-      ok: false,
-      code: 'gateway-ambiguous',
-    });
-    expect(selectGateway([gw('a', 'x'), gw('b', 'y')], { namespace: 'b', name: 'y' })).toEqual({
-      ok: true,
-      gateway: { namespace: 'b', name: 'y' },
-    });
-    expect(selectGateway([gw('a', 'x')], { namespace: 'b', name: 'y' })).toMatchObject({
-      ok: false,
-      code: 'unknown-gateway',
-    });
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quickParse } from '../src/commands/quick-parse.js';
-import { parseManifestFile, type ParsedFile } from '../src/load/parse-file.js';
+import { parseManifestFile, type ParsedFile } from '@switchyard/files';
 import { casesRoot, exampleDir, repoRoot } from './helpers/built-cli.js';
 import { listYaml } from './helpers/files.js';
 

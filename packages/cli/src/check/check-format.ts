@@ -3,7 +3,7 @@
  * Actions workflow commands (`github`) that annotate the file and line of every offending route.
  */
 import type { GatewayStatus } from '@switchyard/core';
-import type { SourceLocation } from '../load/locate.js';
+import type { SourceLocation } from '@switchyard/files';
 import { displayPath, locationText } from '../report/paths.js';
 import { textTable } from '../report/text-table.js';
 import {

@@ -15,8 +15,8 @@ import {
   type GatewayStatus,
   type StatusParentRef,
 } from '@switchyard/core';
-import type { CompiledSet } from '../load/input-sets.js';
-import { droppedRulePath, fieldPathIn, type SourceLocation } from '../load/locate.js';
+import type { CompiledSet } from '@switchyard/files';
+import { droppedRulePath, fieldPathIn, type SourceLocation } from '@switchyard/files';
 
 export interface CheckProblem {
   /** `Accepted`, `ResolvedRefs`, `PartiallyInvalid` or `NotAttached`. */

@@ -16,7 +16,7 @@ import { checkReport, namespaceOf } from '../check/check-report.js';
 import { scopeReport } from '../check/check-scope.js';
 import { CliError, EXIT, InputError, inputProblems, type ExitCode } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { compileSet, type InputSet } from '../load/input-sets.js';
+import { compileSet, type InputSet } from '@switchyard/files';
 import { displayPath } from '../report/paths.js';
 import {
   compileFlags,

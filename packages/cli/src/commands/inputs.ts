@@ -5,19 +5,22 @@
 import { Option, type Command } from 'commander';
 import { CliError, InputError } from '../errors.js';
 import { readFileSync } from 'node:fs';
-import { findManifestFiles, MissingPathError, resolveRoots } from '../load/find-files.js';
+import {
+  findManifestFiles,
+  MissingPathError,
+  resolveRoots,
+  selectGateway,
+} from '@switchyard/files';
 import {
   compileSet,
   inputSets,
   type CompileFlags,
   type CompiledSet,
   type InputSet,
-} from '../load/input-sets.js';
-import type { FileEntry } from '../load/manifest-store.js';
-import type { ParseProblem } from '../load/parse-file.js';
+} from '@switchyard/files';
+import type { FileEntry, ParseProblem } from '@switchyard/files';
 import { locationText } from '../report/paths.js';
 import { quickParse } from './quick-parse.js';
-import { selectGateway } from './select-gateway.js';
 
 export interface CompileFlagOptions {
   readonly gateway?: string;
@@ -156,12 +159,13 @@ export function loadOne(
     set.objects.map((o) => o.value),
     wanted,
   );
-  if (!choice.ok)
-    throw new InputError(choice.message, [{ code: choice.code, message: choice.message }]);
-  return compileSet(
-    set,
-    choice.gateway === undefined ? flags : { ...flags, gateway: choice.gateway },
-  );
+  // No Gateway at all is not this command's error: compile reports what is missing.
+  if (!choice.ok && choice.reason === 'none') return compileSet(set, flags);
+  if (!choice.ok) {
+    const code = choice.reason === 'ambiguous' ? 'gateway-ambiguous' : 'unknown-gateway';
+    throw new InputError(choice.message, [{ code, message: choice.message }]);
+  }
+  return compileSet(set, { ...flags, gateway: choice.gateway });
 }
 
 /** `--gateway` naming a Gateway that is not among the objects is a usage error, not an empty table. */

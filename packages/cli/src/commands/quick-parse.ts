@@ -13,8 +13,8 @@
  * List` documents and case files (their objects are list items), content on a `---` line.
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import type { SourceLocation } from '../load/locate.js';
-import { parseManifestFile, type LocatedObject, type ParsedFile } from '../load/parse-file.js';
+import type { SourceLocation } from '@switchyard/files';
+import { parseManifestFile, type LocatedObject, type ParsedFile } from '@switchyard/files';
 
 /**
  * Parses one file's text as `parseManifestFile` does.

@@ -8,15 +8,32 @@ import type { CompileResult, RouteSource, RouteTable } from '@switchyard/core';
 import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
-import { createFileSource, type FileSource } from '../file-source/file-source.js';
+import {
+  createWorkerFileSource,
+  MissingPathError,
+  OwnersFileError,
+  type LocatedObject,
+  type WorkerFileSource,
+} from '@switchyard/files';
 import type { CliIo } from '../io.js';
-import { MissingPathError } from '../load/find-files.js';
-import type { LocatedObject } from '../load/parse-file.js';
-import { discoverBackendsFile, loadBackendMap, type BackendMap } from '../serve/backend-map.js';
+import { locationText } from '../report/paths.js';
+import {
+  discoverBackendsFile,
+  loadBackendMap,
+  unknownBackendKeys,
+  type BackendMap,
+} from '../serve/backend-map.js';
+import { watchBackendMap } from '../serve/backend-map-watch.js';
 import { startDemoBackends, type DemoBackends } from '../serve/demo-backends.js';
 import { startNodeGateway } from '../serve/node-runtime.js';
 import type { BackendLookup, ListenerPlan, RunningGateway } from '../serve/runtime.js';
-import { reportLines, tableSummaryLines, unmappedBackendLines } from '../serve/serve-text.js';
+import {
+  backendMapEventLines,
+  reportLines,
+  tableSummaryLines,
+  unknownKeyLine,
+  unmappedBackendLines,
+} from '../serve/serve-text.js';
 import { tryLines } from '../serve/try-lines.js';
 import { compileFlags, withCompileOptions, type CompileFlagOptions } from './inputs.js';
 
@@ -34,6 +51,7 @@ interface ServeOptions extends CompileFlagOptions {
   readonly kubernetes?: boolean;
   readonly controllerName: string;
   readonly tlsSecrets?: boolean;
+  readonly owners?: string;
 }
 
 export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command {
@@ -59,6 +77,10 @@ export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command
       'a YAML or JSON file mapping "ns/name:port" to URLs (default: backends.local.yaml in a served folder, when there is one)',
     )
     .option('--demo-backends', 'start a small echo server on every address of the backend map')
+    .option(
+      '--owners <file>',
+      'which folder may declare which namespaces and Gateways (default: owners.yaml at the top of the first path, when there is one)',
+    )
     .addOption(
       new Option('--log-level <level>', 'access and proxy log level (JSON on stderr)')
         .choices(LOG_LEVELS)
@@ -127,11 +149,31 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
       demo = await startDemoBackends(backends);
       cleanup.push(() => demo!.close());
     }
+    const live = watchBackendMap({
+      file: backendsFile,
+      flags: options.backend ?? [],
+      cwd: io.cwd,
+      initial: backends,
+      debounceMs,
+      onEvent: (event) => {
+        print(backendMapEventLines(event));
+        if (event.kind === 'reloaded') warnUnknownKeys();
+      },
+    });
+    cleanup.push(() => live.close());
+    // Said again only when the set of unknown keys changes (a table or map reload).
+    let unknownSaid = '';
+    const warnUnknownKeys = (): void => {
+      const unknown = unknownBackendKeys(opened.source.current(), live.snapshot());
+      if (unknown.join() === unknownSaid) return;
+      unknownSaid = unknown.join();
+      print(unknown.map(unknownKeyLine));
+    };
     const gateway: RunningGateway = await startNodeGateway({
       source: opened.source,
       listeners,
       host: options.host,
-      backends,
+      backends: live.map,
       ...(adminPort === undefined ? {} : { adminPort }),
       logger,
       ...(opened.resolver === undefined ? {} : { resolver: opened.resolver }),
@@ -146,8 +188,10 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
           ? backendsFile
           : `${backendsFile} (found next to the manifests)`;
     print(banner(opened, table, gateway, demo, backends, mapSource, io.cwd));
+    warnUnknownKeys();
     let open = gateway.listeners.map((l) => l.url).join(' ');
     opened.source.subscribe(() => {
+      warnUnknownKeys();
       // The gateway opens and closes listener ports to follow the table: say so when it does.
       void gateway.settled().then(() => {
         const now = gateway.current();
@@ -171,6 +215,8 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
 
 interface OpenedSource {
   readonly source: RouteSource;
+  /** Warnings and errors of the first load, printed after the banner's first line. */
+  readonly startLines?: readonly string[];
   readonly title: string;
   readonly watching: string;
   result(): CompileResult | undefined;
@@ -191,6 +237,8 @@ async function openSource(
 ): Promise<OpenedSource> {
   if (options.kubernetes) {
     if (paths.length > 0) throw new CliError('serve --kubernetes reads the cluster: give no paths');
+    if (options.owners !== undefined)
+      throw new CliError('--owners is for file mode: in a cluster, RBAC says who may write what');
     return openKubernetes(options, flags, debounceMs, print);
   }
   if (options.tlsSecrets)
@@ -201,41 +249,48 @@ async function openSource(
     throw new CliError(
       "serve needs paths to serve (or --kubernetes); see 'switchyard serve --help'",
     );
-  let source: FileSource;
+  // Parsing and compiling run in a worker thread: a large reload never stalls requests (rule 28).
+  let started: WorkerFileSource | undefined;
+  const startLines: string[] = [];
   try {
-    source = createFileSource({
+    started = await createWorkerFileSource({
       paths,
       cwd: io.cwd,
       debounceMs,
       compile: flags,
+      ...(options.owners === undefined ? {} : { owners: options.owners }),
+      // What the first load found is printed with the banner, after the usage checks pass.
       onReport: (report) => {
-        if (report.kind !== 'load' || report.problems.length > 0)
-          print(reportLines(report, source?.objects() ?? [], io.cwd));
+        const lines = reportLines(report, started?.objects() ?? [], io.cwd);
+        if (report.kind === 'load') startLines.push(...lines);
+        else print(lines);
       },
     });
   } catch (error) {
     if (error instanceof MissingPathError) throw new CliError(error.message);
+    if (error instanceof OwnersFileError)
+      throw new CliError(
+        `${locationText(error.problem.location, io.cwd)}: ${error.problem.message}`,
+      );
     throw error;
   }
-  const result = source.result();
-  if (source.objects().length === 0) {
-    source.close();
+  const source = started;
+  if (source.objects().length === 0 && source.refusals().length === 0) {
+    await source.close();
     throw new CliError(`no Kubernetes objects in ${paths.join(' ')}`);
   }
-  if (
-    flags.gateway !== undefined &&
-    !result.gateways.some(
-      (g) => g.namespace === flags.gateway!.namespace && g.name === flags.gateway!.name,
-    )
-  ) {
-    source.close();
+  // The served Gateway is fixed now; the file source never switches to another on reload.
+  const choice = source.gateway();
+  if (!choice.ok) {
+    await source.close();
     throw new CliError(
-      `--gateway ${flags.gateway.namespace}/${flags.gateway.name}: no such Gateway among the objects`,
+      choice.reason === 'not-found' ? `--gateway: ${choice.message}` : `serve: ${choice.message}`,
     );
   }
   const files = new Set(source.objects().map((o) => o.location.file)).size;
   return {
     source,
+    startLines,
     title: `${paths.join(' ')} (${source.objects().length} objects from ${files} file${files === 1 ? '' : 's'})`,
     watching: `watching ${paths.join(' ')} for changes`,
     result: () => source.result(),
@@ -389,7 +444,7 @@ function banner(
   mapSource: string | undefined,
   cwd: string,
 ): string[] {
-  const lines = [`switchyard serve: ${opened.title}`];
+  const lines = [`switchyard serve: ${opened.title}`, ...(opened.startLines ?? [])];
   if (table.gateway !== undefined)
     lines.push(`gateway ${table.gateway.namespace}/${table.gateway.name}`);
   for (const listener of gateway.listeners)

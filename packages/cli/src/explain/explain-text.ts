@@ -11,7 +11,7 @@ import type {
   RouteRef,
   TraceStep,
 } from '@switchyard/core';
-import type { CompiledSet } from '../load/input-sets.js';
+import type { CompiledSet } from '@switchyard/files';
 import { locationText } from '../report/paths.js';
 
 function chainText(chain: readonly RouteRef[]): string {

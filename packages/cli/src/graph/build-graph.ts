@@ -18,7 +18,7 @@ import {
   type NormalizedRule,
   type RouteAction,
 } from '@switchyard/core';
-import type { CompiledSet } from '../load/input-sets.js';
+import type { CompiledSet } from '@switchyard/files';
 
 export type GraphNodeKind = 'gateway' | 'route' | 'rule' | 'backend' | 'action';
 

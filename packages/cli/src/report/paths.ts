@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import type { SourceLocation } from '../load/locate.js';
+import type { SourceLocation } from '@switchyard/files';
 
 /** A file as the user should see it: relative to `cwd` when inside it, with `/` separators. */
 export function displayPath(file: string, cwd: string): string {

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import type { RouteTable } from '@switchyard/core';
 import { CliError } from '../errors.js';
 
 /** `ns/name:port` → origin URL. */
@@ -32,25 +33,66 @@ export function discoverBackendsFile(paths: readonly string[], cwd: string): str
   return undefined;
 }
 
-/** Reads `--backends <file>` then applies each `--backend key=url`. */
+/** Reads `--backends <file>` then applies each `--backend key=url`; throws `CliError` on bad input. */
 export function loadBackendMap(
   file: string | undefined,
   flags: readonly string[],
   cwd: string,
 ): BackendMap {
-  const map: Record<string, string> = {};
-  if (file !== undefined) {
-    for (const [key, url] of Object.entries(readBackendsFile(resolve(cwd, file), file))) {
-      map[checkKey(key, file)] = checkUrl(url, `${file}: ${key}`);
+  const read = readBackendMap(file, flags, cwd);
+  if (!read.ok) throw new CliError(read.message);
+  return read.map;
+}
+
+export type BackendMapRead =
+  | { readonly ok: true; readonly map: BackendMap }
+  | { readonly ok: false; readonly message: string };
+
+/** {@link loadBackendMap} without throwing: a reload reports the message and keeps the old map. */
+export function readBackendMap(
+  file: string | undefined,
+  flags: readonly string[],
+  cwd: string,
+): BackendMapRead {
+  try {
+    const map: Record<string, string> = {};
+    if (file !== undefined) {
+      for (const [key, url] of Object.entries(readBackendsFile(resolve(cwd, file), file))) {
+        map[checkKey(key, file)] = checkUrl(url, `${file}: ${key}`);
+      }
+    }
+    for (const flag of flags) {
+      const equals = flag.indexOf('=');
+      if (equals < 0) throw new CliError(`--backend must be ns/name:port=url, got '${flag}'`);
+      const key = flag.slice(0, equals);
+      map[checkKey(key, '--backend')] = checkUrl(flag.slice(equals + 1), `--backend ${key}`);
+    }
+    return { ok: true, map };
+  } catch (error) {
+    if (error instanceof CliError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/**
+ * Keys of the map that name no backend any route of the table forwards or mirrors to: usually a
+ * typo (`banking/acounts:8080`) that leaves the real backend dialled at its cluster address.
+ */
+export function unknownBackendKeys(table: RouteTable, map: BackendMap): string[] {
+  const used = new Set<string>();
+  for (const listener of table.listeners) {
+    for (const route of listener.routes) {
+      if (route.action.kind !== 'forward') continue;
+      for (const backend of [
+        ...route.action.backends,
+        ...route.action.mirrors.map((m) => m.backend),
+      ])
+        used.add(`${backend.namespace}/${backend.name}:${backend.port}`);
     }
   }
-  for (const flag of flags) {
-    const equals = flag.indexOf('=');
-    if (equals < 0) throw new CliError(`--backend must be ns/name:port=url, got '${flag}'`);
-    const key = flag.slice(0, equals);
-    map[checkKey(key, '--backend')] = checkUrl(flag.slice(equals + 1), `--backend ${key}`);
-  }
-  return map;
+  return Object.keys(map)
+    .filter((key) => !used.has(key))
+    .sort();
 }
 
 function readBackendsFile(path: string, given: string): Record<string, unknown> {

@@ -36,8 +36,11 @@ export interface GatewayRuntimeOptions {
   readonly listeners: readonly ListenerPlan[];
   /** Address to bind, e.g. `127.0.0.1`. */
   readonly host: string;
-  /** `ns/name:port` → origin; backends not in it are resolved the default way (cluster DNS, static Backends). */
-  readonly backends: BackendMap;
+  /**
+   * `ns/name:port` → origin; backends not in it are resolved the default way (cluster DNS, static
+   * Backends). A live map: a reload of the backend map file changes it in place.
+   */
+  readonly backends: BackendMap | ReadonlyMap<string, string>;
   /** Admin endpoints (health, metrics) on this port; undefined = none. */
   readonly adminPort?: number;
   readonly logger: Logger;

@@ -5,11 +5,12 @@
 import type { CompileResult, RouteTable } from '@switchyard/core';
 import { findingLines, summary } from '../check/check-format.js';
 import { checkReport } from '../check/check-report.js';
-import type { FileSourceReport } from '../file-source/file-source.js';
-import type { CompiledSet, InputSet } from '../load/input-sets.js';
-import type { LocatedObject } from '../load/parse-file.js';
+import { OWNERS_FILE, type FileSourceReport, type Refusal } from '@switchyard/files';
+import type { CompiledSet, InputSet } from '@switchyard/files';
+import type { LocatedObject } from '@switchyard/files';
 import { displayPath, locationText } from '../report/paths.js';
 import type { BackendMap } from './backend-map.js';
+import type { BackendMapEvent } from './backend-map-watch.js';
 
 /** `table: 8 routes on 1 listener; ok: 6 routes, ...` plus one line per problem. */
 export function tableSummaryLines(
@@ -55,10 +56,20 @@ export function reportLines(
 ): string[] {
   switch (report.kind) {
     case 'load':
-      return report.problems.map(
-        (p) =>
-          `error: ${locationText(p.location, cwd)}: ${p.message}; this file is left out until it parses`,
-      );
+      return [
+        report.owners === undefined
+          ? `warning: no ${OWNERS_FILE} in the served folder (and no --owners): any file may declare any namespace and any Gateway`
+          : `owners: ${displayPath(report.owners, cwd)} (each folder declares only the namespaces it owns)`,
+        ...report.problems.map(
+          (p) =>
+            `error: ${locationText(p.location, cwd)}: ${p.message}; this file is left out until it parses`,
+        ),
+        ...refusalLines(report.refusals, cwd),
+      ];
+    case 'reload-refused':
+      return [
+        `error: reload refused: ${report.problem === undefined ? '' : `${locationText(report.problem.location, cwd)}: `}${report.reason}`,
+      ];
     case 'parse-error':
       return [
         `error: ${locationText(report.problem.location, cwd)}: ${report.problem.message}; keeping its last good objects (${report.keptObjects})`,
@@ -76,16 +87,38 @@ export function reportLines(
       const { addedRoutes, removedRoutes, statusChanges } = report.changes;
       return [
         `reload: ${files.join(', ') || 'files changed'} (${report.objects} objects)`,
-        ...addedRoutes.map((r) => `  + ${r}`),
-        ...removedRoutes.map((r) => `  - ${r}`),
-        ...statusChanges.map((s) => `  ~ ${s}`),
+        ...capped(addedRoutes, (r) => `  + ${r}`, 'added routes'),
+        ...capped(removedRoutes, (r) => `  - ${r}`, 'removed routes'),
+        ...capped(statusChanges, (s) => `  ~ ${s}`, 'status changes'),
         ...(addedRoutes.length + removedRoutes.length + statusChanges.length === 0
           ? ['  no change to the routes or their statuses']
           : []),
+        ...refusalLines(report.refusals, cwd),
         ...tableSummaryLines(report.result, objects, cwd),
       ];
     }
   }
+}
+
+/** Lines shown per kind of change: a reload of 50k routes must not print 100k lines. */
+const CHANGE_LINES = 50;
+
+function capped(items: readonly string[], line: (item: string) => string, what: string): string[] {
+  const shown = items.slice(0, CHANGE_LINES).map(line);
+  const more = items.length - shown.length;
+  return more > 0 ? [...shown, `  ... and ${more} more ${what}`] : shown;
+}
+
+/** One line per object the owners file keeps out: where, what, which rule, what to do. */
+export function refusalLines(refusals: readonly Refusal[], cwd: string): string[] {
+  const lines = refusals
+    .slice(0, CHANGE_LINES)
+    .map(
+      (r) =>
+        `error: ${locationText(r.location, cwd)}: ${r.message}; refused, not compiled (${r.rule}): ${r.fix}`,
+    );
+  const more = refusals.length - lines.length;
+  return more > 0 ? [...lines, `error: ... and ${more} more refused objects`] : lines;
 }
 
 /** Backends the table forwards or mirrors to that the backend map does not cover, with where they will be dialled instead. */
@@ -116,4 +149,25 @@ export function unmappedBackendLines(table: RouteTable, map: BackendMap): string
     }
   }
   return [...seen.keys()].sort().map((key) => `  ${seen.get(key)!}`);
+}
+
+/** What a change of the backend map file did, or why it was not applied. */
+export function backendMapEventLines(event: BackendMapEvent): string[] {
+  switch (event.kind) {
+    case 'reloaded':
+      return [
+        'backend map reloaded',
+        ...event.added.map((key) => `  + ${key}`),
+        ...event.removed.map((key) => `  - ${key}`),
+        ...event.changed.map((key) => `  ~ ${key}`),
+      ];
+    case 'refused':
+      return [`error: backend map not reloaded: ${event.message}`];
+    case 'watch-error':
+      return [`warning: ${event.message}`];
+  }
+}
+
+export function unknownKeyLine(key: string): string {
+  return `warning: backend map key ${key} matches no backend of any route (a typo? it is not used)`;
 }

@@ -75,7 +75,11 @@ async function withLock<T>(action: () => Promise<T>): Promise<T> {
 }
 
 /** Builds what is stale; a no-op (a few stat calls) when everything is current. */
-export async function ensureBuilt(packages: readonly string[] = DEFAULT_PACKAGES): Promise<void> {
+export async function ensureBuilt(requested: readonly string[] = DEFAULT_PACKAGES): Promise<void> {
+  // The CLI loads files through @switchyard/files' build: build it first whenever the CLI is asked for.
+  const packages = requested.flatMap((pkg) =>
+    pkg === 'cli' && !requested.includes('files') ? ['files', 'cli'] : [pkg],
+  );
   if (!packages.some(stale)) return;
   await withLock(async () => {
     const tsup = join(repoRoot, 'node_modules/.bin/tsup');

@@ -296,6 +296,24 @@ describe('changes', () => {
     expect(where(fileSource.current(), '/b/saved')).toBe('team-b');
   });
 
+  it('editor-style saves right after start, and again and again, are all seen (not only the first)', async () => {
+    writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
+    mkdirSync(join(dir, 'teams'));
+    writeFileSync(join(dir, 'teams/b.yaml'), team('b', ['/b/x']));
+    const fileSource = open();
+    // Node 20's recursive watch on Linux missed the second of these saves (watched by inode).
+    for (const [i, path] of ['/b/one', '/b/two', '/b/three'].entries()) {
+      writeFileSync(join(dir, `teams/.b.yaml.swp${i}`), team('b', ['/b/x', path]));
+      renameSync(join(dir, `teams/.b.yaml.swp${i}`), join(dir, 'teams/b.yaml'));
+      await settle(150);
+    }
+    const deadline = Date.now() + 5_000;
+    while (where(fileSource.current(), '/b/three') !== 'team-b' && Date.now() < deadline)
+      await settle(20);
+    expect(where(fileSource.current(), '/b/three')).toBe('team-b');
+    expect(where(fileSource.current(), '/b/two')).toBe('404');
+  });
+
   it('watches a single file given directly, through its folder', async () => {
     writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
     writeFileSync(join(dir, 'a.yaml'), team('a', ['/a/x']));

@@ -6,16 +6,15 @@
  * its last good objects stay in use, and nothing else about the table changes because of it.
  */
 import type { CompileResult, RouteSource, RouteTable } from '@switchyard/core';
-import { compileSet, type CompileFlags, type InputSet } from '../load/input-sets.js';
-import {
-  createManifestStore,
-  type FileEntry,
-  type ManifestStore,
-  type RefreshResult,
-} from '../load/manifest-store.js';
+import type { GatewayChoice } from '../gateway/select-gateway.js';
+import type { CompileFlags } from '../load/input-sets.js';
 import type { LocatedObject, ParseProblem } from '../load/parse-file.js';
-import { diffResults, type TableChanges } from './diff.js';
+import type { Refusal } from '../owners/apply-owners.js';
+import type { TableChanges } from './diff.js';
+import { createEngine, type EngineLoad, type EngineReload } from './engine.js';
 import { watchRoots, type RootWatcher } from './watch.js';
+
+export { OwnersFileError } from './engine.js';
 
 export interface FileSourceOptions {
   /** Files and folders; folders are read recursively (`.yaml`, `.yml`, `.json`). */
@@ -26,8 +25,23 @@ export interface FileSourceOptions {
   readonly debounceMs?: number;
   /** Watch the paths for changes; default true. */
   readonly watch?: boolean;
-  /** Which Gateway, route weights, delegation depth (as the CLI flags). */
+  /**
+   * Which Gateway, route weights, delegation depth (as the CLI flags). The Gateway served is
+   * fixed at start: `compile.gateway`, else the only Gateway among the objects; a reload never
+   * switches to another one (see {@link FileSource.gateway}).
+   */
   readonly compile?: CompileFlags;
+  /**
+   * The owners file (relative to `cwd`): which folder may declare which namespaces and Gateways.
+   * Default: `owners.yaml` at the top of the first path, when it is a folder that has one; without any,
+   * every file may declare anything (the load report says so with `owners: undefined`).
+   */
+  readonly owners?: string;
+  /**
+   * `createWorkerFileSource` only: the compile worker's heap limit in MB (`maxOldGenerationSizeMb`).
+   * A file that needs more stops the worker, not the process; the last good table keeps serving.
+   */
+  readonly workerMemoryMb?: number;
   /** Everything worth telling a human: loads, reloads, files that do not parse, watch errors. */
   readonly onReport?: (report: FileSourceReport) => void;
 }
@@ -40,6 +54,12 @@ export type FileSourceReport =
       readonly result: CompileResult;
       /** Files that did not parse at start (they contribute no objects). */
       readonly problems: readonly ParseProblem[];
+      /** The owners file in force; undefined: any file may declare anything. */
+      readonly owners: string | undefined;
+      /** Objects the owners file keeps out. */
+      readonly refusals: readonly Refusal[];
+      /** The Gateway served from now on (when `ok`), or why there is no one Gateway. */
+      readonly gateway: GatewayChoice;
     }
   | {
       readonly kind: 'reload';
@@ -49,12 +69,21 @@ export type FileSourceReport =
       readonly objects: number;
       readonly changes: TableChanges;
       readonly result: CompileResult;
+      /** Objects the owners file keeps out of this table (all of them, not only new ones). */
+      readonly refusals: readonly Refusal[];
     }
   | {
       /** A file's new text does not parse; `keptObjects` of its last good text stay in use. */
       readonly kind: 'parse-error';
       readonly problem: ParseProblem;
       readonly keptObjects: number;
+    }
+  | {
+      /** The files changed but the last good table keeps serving: `reason` says why. */
+      readonly kind: 'reload-refused';
+      readonly reason: string;
+      /** Where the cause is written, when it is in a file (the owners file that does not parse). */
+      readonly problem?: ParseProblem;
     }
   | { readonly kind: 'recovered'; readonly file: string }
   | { readonly kind: 'watch-error'; readonly message: string };
@@ -67,24 +96,24 @@ export interface FileSource extends RouteSource {
   objects(): readonly LocatedObject[];
   /** Files whose current text does not parse. */
   problems(): readonly ParseProblem[];
+  /** Objects the owners file keeps out of the table in use. */
+  refusals(): readonly Refusal[];
+  /** The Gateway chosen at start (fixed for every reload when `ok`), or why there was none. */
+  gateway(): GatewayChoice;
   /** Re-reads the files now, as the watcher does after a change; returns whether the table was swapped. */
   reload(): boolean;
   /** Stops watching; the last table stays readable. */
   close(): void;
 }
 
-interface Snapshot {
-  readonly set: InputSet;
-  readonly result: CompileResult;
-}
-
 /**
  * Reads the paths (synchronously: `current()` is usable on return) and starts watching them.
- * Throws `MissingPathError` when a path does not exist.
+ * Throws `MissingPathError` when a path (or the owners file) does not exist, `OwnersFileError`
+ * when the owners file is malformed.
  *
  * @example
  * ```ts
- * import { createFileSource } from '@switchyard/cli';
+ * import { createFileSource } from '@switchyard/files';
  * import { resolve } from '@switchyard/core';
  *
  * const source = createFileSource({
@@ -96,55 +125,34 @@ interface Snapshot {
  * ```
  */
 export function createFileSource(options: FileSourceOptions): FileSource {
-  const cwd = options.cwd ?? process.cwd();
   const report = options.onReport ?? (() => {});
-  const store = createManifestStore(options.paths, cwd);
+  const engine = createEngine({
+    paths: options.paths,
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.compile === undefined ? {} : { compile: options.compile }),
+    ...(options.owners === undefined ? {} : { owners: options.owners }),
+  });
   const listeners = new Set<(table: RouteTable) => void>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let watcher: RootWatcher | undefined;
   let closed = false;
 
-  const first = store.refresh();
-  let snapshot = compileAll(store, options.compile);
-  report({
-    kind: 'load',
-    files: store.files().length,
-    objects: snapshot.set.objects.length,
-    result: snapshot.result,
-    problems: first.failed,
-  });
+  const loaded = engine.load();
+  let snapshot = loaded.snapshot;
+  const startChoice = snapshot.gateway;
+  report(loadReport(loaded));
 
   function reload(): boolean {
     if (closed) return false;
-    let refreshed: RefreshResult;
-    try {
-      refreshed = store.refresh();
-    } catch (error) {
-      report({ kind: 'watch-error', message: `reading the files failed: ${String(error)}` });
-      return false;
-    }
-    for (const problem of refreshed.failed) {
-      const kept = store.files().find((f) => f.file === problem.location.file)?.objects.length ?? 0;
-      report({ kind: 'parse-error', problem, keptObjects: kept });
-    }
-    for (const file of refreshed.recovered) report({ kind: 'recovered', file });
+    const { notes, swap } = engine.reload();
+    notes.forEach(report);
     watcher?.refresh();
-    if (!refreshed.objectsChanged) return false;
-    const next = compileAll(store, options.compile);
-    const changes = diffResults(snapshot.result, next.result);
-    snapshot = next; // the swap: one assignment, readers see the old table or the new one
-    report({
-      kind: 'reload',
-      added: refreshed.added,
-      removed: refreshed.removed,
-      changed: refreshed.changed,
-      objects: next.set.objects.length,
-      changes,
-      result: next.result,
-    });
+    if (swap === undefined) return false;
+    snapshot = swap.snapshot; // the swap: one assignment, readers see the old table or the new one
+    report(reloadReport(swap));
     for (const listener of [...listeners]) {
       try {
-        listener(next.result.table);
+        listener(snapshot.result.table);
       } catch (error) {
         report({ kind: 'watch-error', message: `a table subscriber threw: ${String(error)}` });
       }
@@ -153,7 +161,7 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   }
 
   if (options.watch !== false) {
-    watcher = watchRoots(store.roots, {
+    watcher = watchRoots(engine.watched, {
       onChange: () => {
         if (timer !== undefined) clearTimeout(timer);
         timer = setTimeout(() => {
@@ -173,7 +181,9 @@ export function createFileSource(options: FileSourceOptions): FileSource {
     },
     result: () => snapshot.result,
     objects: () => snapshot.set.objects,
-    problems: () => store.files().flatMap((f) => (f.problem === undefined ? [] : [f.problem])),
+    problems: () => engine.problems(),
+    refusals: () => snapshot.refusals,
+    gateway: () => startChoice,
     reload,
     close() {
       closed = true;
@@ -184,15 +194,30 @@ export function createFileSource(options: FileSourceOptions): FileSource {
   };
 }
 
-/** Every file's objects as one set; a lone case file also lends its compile options. */
-function compileAll(store: ManifestStore, flags: CompileFlags | undefined): Snapshot {
-  const files: readonly FileEntry[] = store.files();
-  const objects = files.flatMap((f) => f.objects);
-  const withObjects = files.filter((f) => f.objects.length > 0);
-  const only = withObjects.length === 1 ? withObjects[0] : undefined;
-  const set: InputSet =
-    only?.caseFile !== undefined
-      ? { objects, fileCount: 1, caseFile: { file: only.file, info: only.caseFile } }
-      : { objects, fileCount: withObjects.length };
-  return { set, result: compileSet(set, flags).result };
+/** The `load` report of a first read. */
+export function loadReport(loaded: EngineLoad): FileSourceReport {
+  return {
+    kind: 'load',
+    files: loaded.files,
+    objects: loaded.snapshot.set.objects.length,
+    result: loaded.snapshot.result,
+    problems: loaded.problems,
+    owners: loaded.owners,
+    refusals: loaded.snapshot.refusals,
+    gateway: loaded.snapshot.gateway,
+  };
+}
+
+/** The `reload` report of a swap. */
+export function reloadReport(swap: NonNullable<EngineReload['swap']>): FileSourceReport {
+  return {
+    kind: 'reload',
+    added: swap.added,
+    removed: swap.removed,
+    changed: swap.changed,
+    objects: swap.snapshot.set.objects.length,
+    changes: swap.changes,
+    result: swap.snapshot.result,
+    refusals: swap.snapshot.refusals,
+  };
 }
