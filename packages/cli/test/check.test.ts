@@ -53,6 +53,7 @@ interface CheckJson {
       }[];
     }[];
     diagnostics: { severity: string; code: string; message: string }[];
+    findings?: { severity: string; code: string }[];
   }[];
 }
 
@@ -316,7 +317,9 @@ describe('routing case files', () => {
         compared++;
       }
       expect(input.ok).toBe(
-        input.routes.every((r) => r.ok) && input.diagnostics.every((d) => d.severity !== 'error'),
+        input.routes.every((r) => r.ok) &&
+          input.diagnostics.every((d) => d.severity !== 'error') &&
+          (input.findings ?? []).every((f) => f.severity !== 'error'),
       );
     }
     expect(compared).toBeGreaterThan(100);

@@ -8,6 +8,8 @@
 // - `yaml`: parsed as YAML documents and compiled by the core, which must not throw.
 // - `sh`: every line must be `node packages/cli/dist/bin.js ...` (comments after `#` allowed)
 //   and exit 0 or 1 (1 = findings) against the built CLI; skipped, saying so, when it is not built.
+// A block right after `<!-- recipe:start -->` (docs/team-ci.md) is run as written by
+// packages/cli/test/team-ci.test.ts, for every team of the example, so it is not run again here.
 // Relative links must name files that exist.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = join(root, 'packages/cli/dist/bin.js');
 const RUNNABLE = new Set(['ts', 'yaml', 'sh']);
 const FILE_MARK = '<!-- code blocks: illustrative -->';
+const RECIPE_MARK = '<!-- recipe:start -->';
 
 interface Block {
   readonly file: string;
@@ -48,7 +51,10 @@ function blocksOf(file: string): Block[] {
       file,
       line: start + 1,
       lang: info[0] ?? '',
-      illustrative: allIllustrative || info.includes('illustrative'),
+      illustrative:
+        allIllustrative ||
+        info.includes('illustrative') ||
+        lines.slice(Math.max(0, start - 2), start).includes(RECIPE_MARK),
       code: body.join('\n'),
     });
   }
