@@ -62,6 +62,12 @@ beforeAll(async () => {
     api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   api.apply({
     apiVersion: GATEWAY_API,
+    kind: 'GatewayClass',
+    metadata: { name: 'switchyard' },
+    spec: { controllerName: 'switchyard.dev/gateway-controller' },
+  });
+  api.apply({
+    apiVersion: GATEWAY_API,
     kind: 'Gateway',
     metadata: { namespace: 'gw', name: 'https' },
     spec: {

@@ -6,6 +6,7 @@ import type { CompileResult, DecisionBackend, RouteSource, RouteTable } from '@s
 import type { BackendResolution } from './endpoints.js';
 import type { RawObject } from './kube-client.js';
 import type { LeaderElectionOptions, LeaderEvent } from './lease.js';
+import type { SourceProblem } from './problems.js';
 import type { ResourceName } from './resources.js';
 import type { StatusEvent } from './status/writer.js';
 import type { BackoffOptions } from './watch/backoff.js';
@@ -14,11 +15,16 @@ import type { WatchEvent } from './watch/informer.js';
 export interface KubernetesSourceOptions {
   /** Default: `KUBECONFIG`, `~/.kube/config`, or the in-cluster ServiceAccount, as kubectl finds them. */
   readonly kubeConfig?: KubeConfig;
-  /** The Gateway whose table this source serves and whose status it writes. */
+  /**
+   * The Gateway whose table this source serves and whose status it writes, when its
+   * GatewayClass's `spec.controllerName` is `controllerName`; otherwise nothing is served and no
+   * status written (see `problems()`).
+   */
   readonly gateway: { readonly namespace: string; readonly name: string };
   /**
-   * Written into each `status.parents` entry (`controllerName`); entries with another
-   * controllerName are never touched. E.g. `switchyard.dev/gateway-controller`.
+   * Which GatewayClasses are ours (their `spec.controllerName`), written into each
+   * `status.parents` entry; entries with another controllerName are never touched. E.g.
+   * `switchyard.dev/gateway-controller`.
    */
   readonly controllerName: string;
   /** `compile`'s `routeWeight` (delegation rule 19). Default off. */
@@ -61,6 +67,8 @@ export type KubernetesSourceEvent =
       readonly routes: number;
       readonly diagnostics: number;
     }
+  /** Why the Gateway cannot be served, whenever that changes; `[]` when nothing stands in the way. */
+  | { readonly type: 'problems'; readonly problems: readonly SourceProblem[] }
   | { readonly type: 'compile-error'; readonly error: unknown }
   | { readonly type: 'listener-error'; readonly error: unknown };
 
@@ -90,6 +98,11 @@ export interface KubernetesSource extends RouteSource {
   objects(resource: ResourceName): readonly RawObject[];
   /** Whether this replica writes statuses now. */
   isLeader(): boolean;
+  /**
+   * Why the Gateway is not served now: the API server unreachable, requests refused, CRDs
+   * missing, the Gateway or its GatewayClass missing, or the class another controller's.
+   */
+  problems(): readonly SourceProblem[];
   /** For readiness endpoints and debugging. */
   state(): KubernetesSourceState;
   /** Resolves when no table is due and no status write is running or scheduled. */

@@ -59,6 +59,10 @@ export interface Informer {
   get(namespace: string, name: string): RawObject | undefined;
   /** The resourceVersion the next watch resumes from ('' = it will relist). */
   resourceVersion(): string;
+  /** The error of the last failed list or watch, until a list succeeds; undefined when healthy. */
+  lastError(): unknown;
+  /** True while the server answers 404 at every version: the CRD is not installed. */
+  isAbsent(): boolean;
   start(): void;
   stop(): Promise<void>;
 }
@@ -83,6 +87,8 @@ export function createInformer(options: InformerOptions): Informer {
   let stopped = true;
   let synced = false;
   let listed = false;
+  let failure: unknown;
+  let absent = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
   const running = new Set<Promise<void>>();
@@ -117,6 +123,8 @@ export function createInformer(options: InformerOptions): Informer {
       pages: result.pages,
     });
     listed = true;
+    failure = undefined;
+    absent = false;
     backoff.reset();
     return result;
   };
@@ -179,6 +187,8 @@ export function createInformer(options: InformerOptions): Informer {
   informer.on('error', (error: unknown) => {
     if (stopped) return;
     const status = httpStatusOf(error);
+    failure = error;
+    if (status === 404 && !listed) absent = true;
     if (status === 404 && !synced) {
       // The CRD is not installed (kgateway Backends, often): serve without it, keep looking.
       emit({ type: 'absent', resource: id });
@@ -209,6 +219,8 @@ export function createInformer(options: InformerOptions): Informer {
       informer.get(name, resource.namespaced ? namespace : undefined) as unknown as
         RawObject | undefined,
     resourceVersion: () => informer.latestResourceVersion(),
+    lastError: () => failure,
+    isAbsent: () => absent,
     start() {
       if (!stopped) return;
       stopped = false;

@@ -56,7 +56,11 @@ export function createRequestHandler(
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
       if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
-      throw new ApiError(failure.status, 'InternalError', `injected failure ${failure.status}`);
+      throw new ApiError(
+        failure.status,
+        REASONS[failure.status] ?? 'InternalError',
+        `injected failure ${failure.status}`,
+      );
     }
     if (!target)
       throw new ApiError(
@@ -175,6 +179,16 @@ export function createRequestHandler(
     });
   };
 }
+
+/** The `reason` the API server gives with these codes. */
+const REASONS: Readonly<Record<number, string>> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  410: 'Expired',
+  429: 'TooManyRequests',
+};
 
 function matchesRule(rule: FailureRule, method: string, path: string, watch: boolean): boolean {
   if (rule.method !== undefined && rule.method !== method) return false;
