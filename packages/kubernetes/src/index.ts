@@ -37,6 +37,7 @@ export { buildEndpointIndex, resolveBackend, SERVICE_NAME_LABEL } from './endpoi
 export type { LeaderElectionOptions, LeaderEvent } from './lease.js';
 export type { StatusEvent, StatusKind } from './status/writer.js';
 export type { ProblemCode, SourceProblem } from './problems.js';
+export type { AddressSource, GatewayAddress } from './status/gateway-addresses.js';
 export type { WatchEvent } from './watch/informer.js';
 export type { ListExpiredEvent } from './watch/list.js';
 export type { BackoffOptions } from './watch/backoff.js';

@@ -8,6 +8,7 @@ import type { RawObject } from './kube-client.js';
 import type { LeaderElectionOptions, LeaderEvent } from './lease.js';
 import type { SourceProblem } from './problems.js';
 import type { ResourceName } from './resources.js';
+import type { AddressSource } from './status/gateway-addresses.js';
 import type { StatusEvent } from './status/writer.js';
 import type { BackoffOptions } from './watch/backoff.js';
 import type { WatchEvent } from './watch/informer.js';
@@ -53,6 +54,11 @@ export interface KubernetesSourceOptions {
    * name. Default false (HTTPS listeners then report their certificate as missing).
    */
   readonly tlsSecrets?: boolean;
+  /**
+   * The Gateway's `status.addresses`: fixed values and/or the Service in front of the gateway
+   * (its load balancer ingress, else its cluster IP). Default: left as they are.
+   */
+  readonly addresses?: AddressSource;
   /** Everything worth logging: watch errors, relists, new tables, status writes, leadership. */
   readonly onEvent?: (event: KubernetesSourceEvent) => void;
 }
@@ -137,6 +143,7 @@ export interface ResolvedOptions {
   readonly statusWrites: boolean;
   readonly leaderElection: LeaderElectionOptions | undefined;
   readonly tlsSecrets: boolean;
+  readonly addresses: AddressSource | undefined;
   readonly emit: (event: KubernetesSourceEvent) => void;
 }
 
@@ -188,6 +195,7 @@ export function resolveOptions(options: KubernetesSourceOptions): ResolvedOption
               : {}),
           },
     tlsSecrets: options.tlsSecrets ?? false,
+    addresses: options.addresses,
     emit: (event) => {
       try {
         onEvent?.(event);

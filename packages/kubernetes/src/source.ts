@@ -22,6 +22,7 @@ import {
   type ApiResource,
   type ResourceName,
 } from './resources.js';
+import { gatewayAddresses } from './status/gateway-addresses.js';
 import { createStatusWriter, type StatusWriter } from './status/writer.js';
 import { createInformer, type Informer } from './watch/informer.js';
 import { listAll } from './watch/list.js';
@@ -129,6 +130,9 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
         routes: () => cache('httpRoutes'),
         gatewayObject: () => servedGateway(),
         gatewayClasses: () => ourClasses(),
+        ...(config.addresses === undefined
+          ? {}
+          : { addresses: () => gatewayAddresses(config.addresses!, cache('services')) }),
         onEvent: emit,
         backoff: config.backoff,
         mayWrite: (): boolean => isLeader(),

@@ -17,6 +17,7 @@ import {
   mergeGatewayClassStatus,
   type BundleVersion,
 } from './gateway-class-status.js';
+import type { GatewayAddress } from './gateway-addresses.js';
 import { mergeGatewayStatus } from './gateway-status.js';
 import { mergeRouteParents, type GatewayKey } from './route-status.js';
 
@@ -47,6 +48,8 @@ export interface StatusWriterOptions {
   readonly routes: () => readonly RawObject[];
   /** The cached Gateway this source serves; undefined when it is missing or not ours. */
   readonly gatewayObject: () => RawObject | undefined;
+  /** The Gateway's `status.addresses`; undefined (or absent) leaves them as they are. */
+  readonly addresses?: () => readonly GatewayAddress[] | undefined;
   /** The cached GatewayClasses whose controllerName is ours: their `Accepted` is ours to write. */
   readonly gatewayClasses?: () => readonly RawObject[];
   readonly onEvent?: (event: StatusEvent) => void;
@@ -182,7 +185,8 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
         RESOURCES.gateways,
         freshest('Gateway', gatewayObject),
         (object) => {
-          const merged = mergeGatewayStatus(object['status'], desiredGateway, at);
+          const addresses = options.addresses?.();
+          const merged = mergeGatewayStatus(object['status'], desiredGateway, at, addresses);
           return merged.changed
             ? { body: { ...object, ...GATEWAY_TYPE, status: merged.status }, patch: false }
             : undefined;
