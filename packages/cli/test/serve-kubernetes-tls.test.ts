@@ -127,6 +127,8 @@ const serveArgs = (...more: string[]): string[] => [
   '20',
   '--log-level',
   'silent',
+  '--shutdown-delay',
+  '0',
   ...more,
 ];
 const env = (): Record<string, string> => ({ KUBECONFIG: join(scratch, 'kubeconfig') });

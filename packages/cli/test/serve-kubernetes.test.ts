@@ -72,6 +72,8 @@ describe('serve --kubernetes', () => {
         '20',
         '--log-level',
         'silent',
+        '--shutdown-delay',
+        '0',
       ],
       { env: { KUBECONFIG: join(scratch, 'kubeconfig') } },
     );
