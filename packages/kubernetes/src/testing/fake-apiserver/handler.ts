@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FailureRule, RecordedRequest } from './contract.js';
 import { createLister } from './list.js';
+import { allowingRules, forbiddenMessage, requestAttributes, type RbacPolicy } from './rbac.js';
 import { parsePath, type Target } from './paths.js';
 import type { Store } from './store.js';
 import { ApiError, servedAt, type FakeObject, type FakeResource } from './types.js';
@@ -20,13 +21,14 @@ export interface HandlerContext {
   readonly failures: FailureRule[];
   readonly hooks: ReadonlySet<(request: RecordedRequest) => void | Promise<void>>;
   readonly requests: RecordedRequest[];
+  readonly rbac: RbacPolicy | undefined;
 }
 
 /** The `node:http` request listener; errors become `Status` answers, as the API server sends them. */
 export function createRequestHandler(
   context: HandlerContext,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { store, resources, goneAs, streams, failures, hooks, requests } = context;
+  const { store, resources, goneAs, streams, failures, hooks, requests, rbac } = context;
   const list = createLister(store);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -61,6 +63,13 @@ export function createRequestHandler(
         REASONS[failure.status] ?? 'InternalError',
         `injected failure ${failure.status}`,
       );
+    }
+    const attributes = requestAttributes(method, url.pathname, watch);
+    if (rbac && attributes) {
+      const allowing = allowingRules(rbac.rules, attributes);
+      if (allowing.length === 0)
+        throw new ApiError(403, 'Forbidden', forbiddenMessage(rbac.user, attributes));
+      record.rbac = { ...attributes, rules: allowing };
     }
     if (!target)
       throw new ApiError(
