@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FailureRule, RecordedRequest } from './contract.js';
+import { discoveryDocument } from './discovery.js';
 import { createLister } from './list.js';
 import { allowingRules, forbiddenMessage, requestAttributes, type RbacPolicy } from './rbac.js';
 import { parsePath, type Target } from './paths.js';
@@ -63,6 +64,11 @@ export function createRequestHandler(
         REASONS[failure.status] ?? 'InternalError',
         `injected failure ${failure.status}`,
       );
+    }
+    const discovery = method === 'GET' ? discoveryDocument(url.pathname, resources) : undefined;
+    if (discovery !== undefined) {
+      send(res, 200, discovery);
+      return;
     }
     const attributes = requestAttributes(method, url.pathname, watch);
     if (rbac && attributes) {
