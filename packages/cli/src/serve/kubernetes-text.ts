@@ -12,6 +12,16 @@ export function problemLines(problems: readonly SourceProblem[]): string[] {
   ]);
 }
 
+/** The problems in `now` that were not in `before` (same code, subject and detail). */
+export function newProblems(
+  before: readonly SourceProblem[],
+  now: readonly SourceProblem[],
+): SourceProblem[] {
+  const key = (p: SourceProblem) => `${p.code}\0${p.subject}\0${p.detail}`;
+  const seen = new Set(before.map(key));
+  return now.filter((p) => !seen.has(key(p)));
+}
+
 /** The listeners (name, protocol) in the spec of the Gateway `key` among `gateways`. */
 export function specListeners(
   gateways: readonly {

@@ -28,7 +28,7 @@ import {
   parsePortMappings,
   type KubernetesFlagOptions,
 } from './kubernetes-flags.js';
-import { problemLines, specListeners } from './kubernetes-text.js';
+import { newProblems, problemLines, specListeners } from './kubernetes-text.js';
 
 export interface KubernetesServeOptions extends CompileFlagOptions, KubernetesFlagOptions {
   readonly port?: string[];
@@ -123,10 +123,12 @@ export async function serveKubernetes(
 
     const onEvent = (event: KubernetesSourceEvent): void => {
       if (event.type === 'problems') {
-        const before = problems.length;
+        const before = problems;
         problems = event.problems;
-        if (problems.length > 0) print(problemLines(problems));
-        else if (before > 0) print(['cluster: no problem left; serving resumes']);
+        // Each problem once, when it appears; and a line when the last one is gone.
+        print(problemLines(newProblems(before, problems)));
+        if (problems.length === 0 && before.length > 0)
+          print(['cluster: no problem left; serving resumes']);
       } else if (event.type === 'table') {
         print([
           `table: ${event.routes} flattened routes on ${event.listeners} listeners (${event.diagnostics} diagnostics)`,
