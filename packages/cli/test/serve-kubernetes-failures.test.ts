@@ -183,6 +183,27 @@ describe('serve --kubernetes when the cluster stands in the way', () => {
     expect((await send(`${admin}/readyz`)).status).toBe(200);
   });
 
+  it('an API server outage while serving keeps the last table in service and /readyz 200', async () => {
+    api = await fakeCluster();
+    running = startBuilt(serveArgs(), { env: kubeconfig(api) });
+    const admin = await adminOf(running);
+    const base = await listenerOf(running);
+    await api.stop();
+    await running.waitFor(/problem: unreachable/, 10_000);
+    expect((await send(`${base}/shop/during-outage`)).body).toBe('backend saw /shop/during-outage');
+    expect((await send(`${admin}/readyz`)).status).toBe(200);
+    await api.start();
+    await running.waitFor(/cluster: no problem left/, 10_000);
+  });
+
+  it('a bad --shutdown-delay is a usage error (exit 2) naming the flag', async () => {
+    const result = await runBuilt(serveArgs('--shutdown-delay', 'soon'), { env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "--shutdown-delay must be a number of seconds between 0 and 3600, got 'soon'",
+    );
+  });
+
   it('--exit-on-unreachable: exit 3 naming the server', async () => {
     api = await fakeCluster();
     await api.stop();

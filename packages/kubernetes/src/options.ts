@@ -2,7 +2,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { CompileResult, DecisionBackend, RouteSource, RouteTable } from '@switchyard/core';
+import type {
+  CompileOptions,
+  CompileResult,
+  DecisionBackend,
+  RouteSource,
+  RouteTable,
+} from '@switchyard/core';
 import type { BackendResolution } from './endpoints.js';
 import type { RawObject } from './kube-client.js';
 import type { LeaderElectionOptions, LeaderEvent } from './lease.js';
@@ -28,6 +34,12 @@ export interface KubernetesSourceOptions {
    * `switchyard.dev/gateway-controller`.
    */
   readonly controllerName: string;
+  /**
+   * More `compile` options, passed through as they are (for options the core adds, e.g. a
+   * wildcard-namespace value or known service addresses); `gateway` is always the one above, and
+   * `routeWeight` / `maxDelegationDepth` below win when set.
+   */
+  readonly compileOptions?: Omit<CompileOptions, 'gateway'>;
   /** `compile`'s `routeWeight` (delegation rule 19). Default off. */
   readonly routeWeight?: boolean;
   /** `compile`'s `maxDelegationDepth`. Default 16. */
@@ -135,6 +147,7 @@ export interface ResolvedOptions {
   readonly kubeConfig: KubeConfig;
   readonly gateway: { readonly namespace: string; readonly name: string };
   readonly controllerName: string;
+  readonly compileOptions: Omit<CompileOptions, 'gateway'>;
   readonly routeWeight: boolean | undefined;
   readonly maxDelegationDepth: number | undefined;
   readonly debounceMs: number;
@@ -171,6 +184,7 @@ export function resolveOptions(options: KubernetesSourceOptions): ResolvedOption
     kubeConfig,
     gateway: { namespace: gateway.namespace, name: gateway.name },
     controllerName,
+    compileOptions: options.compileOptions ?? {},
     routeWeight: options.routeWeight,
     maxDelegationDepth: options.maxDelegationDepth,
     debounceMs: options.debounceMs ?? 100,

@@ -232,6 +232,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
       const key = JSON.stringify(input);
       if (key !== fingerprint) {
         const compiled = compile(input, {
+          ...config.compileOptions,
           gateway,
           ...(config.routeWeight !== undefined ? { routeWeight: config.routeWeight } : {}),
           ...(config.maxDelegationDepth !== undefined

@@ -55,6 +55,21 @@ describe('source problems', () => {
     expect(source.current().listeners).toHaveLength(0);
   });
 
+  it('a 401 is unauthorized: the credentials, not the rules, need fixing', async () => {
+    const api = (open.api = await cluster(basicObjects()));
+    api.fail({ path: '/gateways', status: 401, times: 1_000_000 });
+    const { source } = startSource(api);
+    open.sources.push(source);
+    await waitFor(() => source.problems().length > 0, 3000, 'a problem');
+    expect(source.problems()).toEqual([
+      expect.objectContaining({
+        code: 'unauthorized',
+        subject: 'gateways.gateway.networking.k8s.io',
+      }),
+    ]);
+    expect(source.problems()[0]!.fix).toContain('renew them');
+  });
+
   it('Gateway API CRDs not installed: crd-missing for each, with the install command', async () => {
     const gatewayApi = new Set(['gatewayclasses', 'gateways', 'httproutes', 'referencegrants']);
     const api = (open.api = await createFakeApiServer({

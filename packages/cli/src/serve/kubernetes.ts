@@ -90,9 +90,13 @@ export async function serveKubernetes(
   let source: KubernetesSource | undefined;
   let wake: () => void = () => {};
   let httpsNoted = false;
+  let lastLeaseError: string | undefined;
   const notReadyReason = (): string | undefined => {
     if (phase === 'draining') return 'shutting down';
-    if (problems.length > 0)
+    // Once serving, an API server outage leaves the last table in service: the data plane stays
+    // ready (problems are still logged); a Gateway that went away or changed class empties the
+    // table, which the listener check below reports.
+    if (phase === 'starting' && problems.length > 0)
       return problems.map((p) => `${p.code} ${p.subject}: ${p.detail}`).join('; ');
     if (phase === 'starting' || !source) return 'waiting for the first table from the cluster';
     if (source.current().listeners.length === 0)
@@ -144,8 +148,12 @@ export async function serveKubernetes(
       } else if (event.type === 'leader') {
         print([event.leading ? 'leader: this replica writes statuses' : 'leader: lost the Lease']);
       } else if (event.type === 'lease-error') {
-        print([`error: leader election: ${errorText(event.error)}; retrying`]);
+        // Retried every few seconds: say it when it changes, not every time.
+        const text = `error: leader election: ${errorText(event.error)}; retrying`;
+        if (text !== lastLeaseError) print([text]);
+        lastLeaseError = text;
       }
+      if (event.type === 'leader') lastLeaseError = undefined;
       wake();
     };
     source = kubernetes.createKubernetesSource({

@@ -30,6 +30,8 @@ export type WatchEvent =
       readonly retryInMs: number;
     }
   | { readonly type: 'absent'; readonly resource: string }
+  /** A watch was (re)opened after an error: the resource is healthy again, though nothing changed. */
+  | { readonly type: 'watching'; readonly resource: string }
   | ListExpiredEvent;
 
 export interface InformerOptions {
@@ -164,6 +166,12 @@ export function createInformer(options: InformerOptions): Informer {
       if (lastWatch) lastWatch.events += 1;
       backoff.reset();
     },
+    onWatchOpened() {
+      // A resumed watch does not relist, so only this says the earlier error is over.
+      if (failure === undefined) return;
+      failure = undefined;
+      emit({ type: 'watching', resource: id });
+    },
     path: () => collectionPath(served),
     onNotServed(error) {
       emit({ type: 'watch-error', resource: id, error, retryInMs: 0 });
@@ -241,6 +249,8 @@ interface WatchHooks {
   /** Runs before each watch request; false cancels it (the informer is stopping). */
   beforeWatch(): Promise<boolean>;
   onWatchEvent(): void;
+  /** The server accepted the watch request (answered 200). */
+  onWatchOpened(): void;
   isStopped(): boolean;
   track<T>(promise: Promise<T>): Promise<T>;
   /** The collection to watch: that of the version the last list was served at. */
@@ -273,7 +283,9 @@ class ResumingWatch extends Watch {
       this.hooks.onWatchEvent();
       callback(phase, apiObj, watchObj);
     };
+    let ended = false;
     const finished = (error: unknown) => {
+      ended = true;
       if (httpStatusOf(error) !== 404) return done(error);
       // No longer served (a CRD removed, or this version of it): resuming would meet 404 again and
       // again. A 410 makes ListWatch relist, which looks for the resource at every version.
@@ -287,6 +299,9 @@ class ResumingWatch extends Watch {
     );
     // Stopped while the request was being made: the informer could not abort it yet.
     if (this.hooks.isStopped()) controller.abort();
+    // `super.watch` resolves after failures too (having called `finished`): only a request still
+    // streaming was accepted.
+    else if (!ended) this.hooks.onWatchOpened();
     return controller;
   }
 }
