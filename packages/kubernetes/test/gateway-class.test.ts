@@ -4,6 +4,10 @@
  * and `SupportedVersion` (from the Gateway API CRDs' bundle-version annotation).
  */
 import { describe, expect, it } from 'vitest';
+import {
+  gatewayClassConditions,
+  mergeGatewayClassStatus,
+} from '../src/status/gateway-class-status.js';
 import { mergeRouteParents, MAX_PARENTS } from '../src/status/route-status.js';
 import type { FakeObject } from '../src/testing/index.js';
 import {
@@ -126,6 +130,37 @@ describe('GatewayClass', () => {
     expect(source.problems()).toEqual([
       expect.objectContaining({ code: 'gateway-class-missing', subject: 'Gateway gw/http' }),
     ]);
+  });
+});
+
+describe('GatewayClass conditions', () => {
+  it('SupportedVersion: any v1.x release (pre-releases too) is supported, v0 and v2 are not', () => {
+    const supported = (version: string) => gatewayClassConditions(1, { version })[1]!.status;
+    expect(['v1.0.0', 'v1.3.0', 'v1.4.0-rc.1'].map(supported)).toEqual(['True', 'True', 'True']);
+    expect(['v0.8.1', 'v2.0.0', '1.3.0', 'v1.3'].map(supported)).toEqual([
+      'False',
+      'False',
+      'False',
+      'False',
+    ]);
+  });
+
+  it('keeps condition types written by others, and the transition time of an unchanged condition', () => {
+    const theirs = {
+      type: 'Vendor',
+      status: 'True',
+      reason: 'X',
+      message: '',
+      lastTransitionTime: 't0',
+    };
+    const desired = gatewayClassConditions(2, { version: 'v1.2.1' });
+    const first = mergeGatewayClassStatus({ conditions: [theirs] }, desired, 't1');
+    expect(first.changed).toBe(true);
+    const again = mergeGatewayClassStatus(first.status, desired, 't2');
+    expect(again.changed).toBe(false);
+    const conditions = again.status['conditions'] as Record<string, unknown>[];
+    expect(conditions[0]).toEqual(theirs);
+    expect(conditions.slice(1).map((c) => c['lastTransitionTime'])).toEqual(['t1', 't1']);
   });
 });
 

@@ -46,6 +46,9 @@ export interface KubernetesServeOptions extends CompileFlagOptions, KubernetesFl
 /** How long `close()` lets requests in flight finish after the shutdown delay. */
 const DRAIN_GRACE_MS = 10_000;
 
+/** The longest `/readyz` reason. */
+const MAX_REASON = 2000;
+
 type Phase = 'starting' | 'serving' | 'draining';
 
 export async function serveKubernetes(
@@ -96,8 +99,11 @@ export async function serveKubernetes(
     // Once serving, an API server outage leaves the last table in service: the data plane stays
     // ready (problems are still logged); a Gateway that went away or changed class empties the
     // table, which the listener check below reports.
-    if (phase === 'starting' && problems.length > 0)
-      return problems.map((p) => `${p.code} ${p.subject}: ${p.detail}`).join('; ');
+    if (phase === 'starting' && problems.length > 0) {
+      const reason = problems.map((p) => `${p.code} ${p.subject}: ${p.detail}`).join('; ');
+      // API server messages are not ours to bound: a probe's answer stays small.
+      return reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason;
+    }
     if (phase === 'starting' || !source) return 'waiting for the first table from the cluster';
     if (source.current().listeners.length === 0)
       return `Gateway ${gatewayName} has no listener that can be served (see its status)`;
