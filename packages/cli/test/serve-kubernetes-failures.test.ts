@@ -222,7 +222,7 @@ describe('serve --kubernetes when the cluster stands in the way', () => {
     const out = await running.waitFor(/problem: forbidden/, 5_000);
     expect(out).toContain('problem: forbidden endpointslices.discovery.k8s.io: 403 Forbidden');
     expect(out).toContain(
-      '  fix: grant get, list and watch on endpointslices.discovery.k8s.io to this identity',
+      '  fix: grant list and watch on endpointslices.discovery.k8s.io to this identity',
     );
     expect((await send(`${admin}/readyz`)).body).toContain(
       'not ready: forbidden endpointslices.discovery.k8s.io',

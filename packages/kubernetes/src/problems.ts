@@ -136,7 +136,7 @@ function resourceProblem(server: string, health: ResourceHealth): SourceProblem 
       code: 'forbidden',
       subject: resource,
       detail: `403 Forbidden: ${message}`,
-      fix: `grant get, list and watch on ${resource} to this identity (deploy/clusterrole.yaml has the rules)`,
+      fix: `grant list and watch on ${resource} to this identity (deploy/clusterrole.yaml has the rules)`,
     };
   if (status === undefined)
     return {

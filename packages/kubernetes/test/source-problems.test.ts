@@ -51,7 +51,7 @@ describe('source problems', () => {
       code: 'forbidden',
       subject: 'endpointslices.discovery.k8s.io',
     });
-    expect(problem!.fix).toContain('grant get, list and watch on endpointslices.discovery.k8s.io');
+    expect(problem!.fix).toContain('grant list and watch on endpointslices.discovery.k8s.io');
     expect(source.current().listeners).toHaveLength(0);
   });
 
