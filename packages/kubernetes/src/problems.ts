@@ -49,7 +49,7 @@ export interface ProblemInput {
 }
 
 const GATEWAY_API_INSTALL =
-  'install the Gateway API CRDs: kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml';
+  'install the Gateway API CRDs: kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml';
 
 /**
  * @example
