@@ -62,6 +62,12 @@ beforeAll(async () => {
     api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   api.apply({
     apiVersion: GATEWAY_API,
+    kind: 'GatewayClass',
+    metadata: { name: 'switchyard' },
+    spec: { controllerName: 'switchyard.dev/gateway-controller' },
+  });
+  api.apply({
+    apiVersion: GATEWAY_API,
     kind: 'Gateway',
     metadata: { namespace: 'gw', name: 'https' },
     spec: {
@@ -121,6 +127,8 @@ const serveArgs = (...more: string[]): string[] => [
   '20',
   '--log-level',
   'silent',
+  '--shutdown-delay',
+  '0',
   ...more,
 ];
 const env = (): Record<string, string> => ({ KUBECONFIG: join(scratch, 'kubeconfig') });

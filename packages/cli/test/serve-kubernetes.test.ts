@@ -26,16 +26,28 @@ beforeAll(async () => {
   await ensureBuilt(['core', 'node', 'kubernetes', 'cli']);
   scratch = mkdtempSync(join(tmpdir(), 'switchyard-serve-kube-'));
   api = await createFakeApiServer();
+  api.apply({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GatewayClass',
+    metadata: { name: 'switchyard' },
+    spec: { controllerName: 'switchyard.dev/gateway-controller' },
+  });
   for (const dir of ['platform', 'banking', 'insurance', 'payments']) {
     for (const file of readdirSync(join(exampleDir, dir))) {
       for (const doc of parseAllDocuments(readFileSync(join(exampleDir, dir, file), 'utf8'))) {
-        api.apply(doc.toJS() as FakeObject);
+        api.apply(ourClass(doc.toJS() as FakeObject));
       }
     }
   }
   writeFileSync(join(scratch, 'kubeconfig'), api.kubeConfig().exportConfig());
   await freeBackendsFile(join(exampleDir, 'backends.local.yaml'), join(scratch, 'backends.yaml'));
 }, 240_000);
+
+/** The example's Gateway names kgateway's class; here it is moved to ours, as docs/kubernetes.md does. */
+function ourClass(object: FakeObject): FakeObject {
+  if (object.kind !== 'Gateway') return object;
+  return { ...object, spec: { ...(object['spec'] as object), gatewayClassName: 'switchyard' } };
+}
 
 afterAll(async () => {
   await running?.stop();
@@ -60,6 +72,8 @@ describe('serve --kubernetes', () => {
         '20',
         '--log-level',
         'silent',
+        '--shutdown-delay',
+        '0',
       ],
       { env: { KUBECONFIG: join(scratch, 'kubeconfig') } },
     );

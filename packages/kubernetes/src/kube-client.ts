@@ -5,6 +5,7 @@
  * so that list and watch paths feed `compile` the same shapes.
  */
 import {
+  ApiextensionsV1Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -90,6 +91,8 @@ export interface KubeClient {
     name: string,
     body: RawObject,
   ): Promise<RawObject>;
+  /** A CRD by name (`gatewayclasses.gateway.networking.k8s.io`); undefined when not installed. */
+  readCustomResourceDefinition(name: string): Promise<RawObject | undefined>;
   /** Undefined when the Lease does not exist. */
   readLease(namespace: string, name: string): Promise<LeaseRecord | undefined>;
   createLease(namespace: string, name: string, lease: LeaseWrite): Promise<LeaseRecord>;
@@ -123,6 +126,7 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+  const extensions = kubeConfig.makeApiClient(ApiextensionsV1Api);
   const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
   const listCore = async (resource: ApiResource, selector: ListQuery): Promise<unknown> => {
@@ -148,17 +152,38 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
           : await custom.listClusterCustomObject({ group, version, plural, ...query });
       return asRawList(list);
     },
-    async getStatus({ group, version, plural }, namespace, name) {
+    async getStatus({ group, version, plural, namespaced }, namespace, name) {
       return asRaw(
-        await custom.getNamespacedCustomObjectStatus({ group, version, plural, namespace, name }),
+        namespaced
+          ? await custom.getNamespacedCustomObjectStatus({
+              group,
+              version,
+              plural,
+              namespace,
+              name,
+            })
+          : await custom.getClusterCustomObjectStatus({ group, version, plural, name }),
       );
     },
-    async mergePatchStatus({ group, version, plural }, namespace, name, patch) {
-      const result: unknown = await custom.patchNamespacedCustomObjectStatus(
-        { group, version, plural, namespace, name, body: patch },
-        mergePatch,
-      );
+    async mergePatchStatus({ group, version, plural, namespaced }, namespace, name, patch) {
+      const result: unknown = namespaced
+        ? await custom.patchNamespacedCustomObjectStatus(
+            { group, version, plural, namespace, name, body: patch },
+            mergePatch,
+          )
+        : await custom.patchClusterCustomObjectStatus(
+            { group, version, plural, name, body: patch },
+            mergePatch,
+          );
       return asRaw(result);
+    },
+    async readCustomResourceDefinition(name) {
+      try {
+        return asRaw(await extensions.readCustomResourceDefinition({ name }));
+      } catch (error) {
+        if (httpStatusOf(error) === 404) return undefined;
+        throw error;
+      }
     },
     async replaceStatus({ group, version, plural }, namespace, name, body) {
       return asRaw(

@@ -2,11 +2,19 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { CompileResult, DecisionBackend, RouteSource, RouteTable } from '@switchyard/core';
+import type {
+  CompileOptions,
+  CompileResult,
+  DecisionBackend,
+  RouteSource,
+  RouteTable,
+} from '@switchyard/core';
 import type { BackendResolution } from './endpoints.js';
 import type { RawObject } from './kube-client.js';
 import type { LeaderElectionOptions, LeaderEvent } from './lease.js';
+import type { SourceProblem } from './problems.js';
 import type { ResourceName } from './resources.js';
+import type { AddressSource } from './status/gateway-addresses.js';
 import type { StatusEvent } from './status/writer.js';
 import type { BackoffOptions } from './watch/backoff.js';
 import type { WatchEvent } from './watch/informer.js';
@@ -14,13 +22,24 @@ import type { WatchEvent } from './watch/informer.js';
 export interface KubernetesSourceOptions {
   /** Default: `KUBECONFIG`, `~/.kube/config`, or the in-cluster ServiceAccount, as kubectl finds them. */
   readonly kubeConfig?: KubeConfig;
-  /** The Gateway whose table this source serves and whose status it writes. */
+  /**
+   * The Gateway whose table this source serves and whose status it writes, when its
+   * GatewayClass's `spec.controllerName` is `controllerName`; otherwise nothing is served and no
+   * status written (see `problems()`).
+   */
   readonly gateway: { readonly namespace: string; readonly name: string };
   /**
-   * Written into each `status.parents` entry (`controllerName`); entries with another
-   * controllerName are never touched. E.g. `switchyard.dev/gateway-controller`.
+   * Which GatewayClasses are ours (their `spec.controllerName`), written into each
+   * `status.parents` entry; entries with another controllerName are never touched. E.g.
+   * `switchyard.dev/gateway-controller`.
    */
   readonly controllerName: string;
+  /**
+   * More `compile` options, passed through as they are (for options the core adds, e.g. a
+   * wildcard-namespace value or known service addresses); `gateway` is always the one above, and
+   * `routeWeight` / `maxDelegationDepth` below win when set.
+   */
+  readonly compileOptions?: Omit<CompileOptions, 'gateway'>;
   /** `compile`'s `routeWeight` (delegation rule 19). Default off. */
   readonly routeWeight?: boolean;
   /** `compile`'s `maxDelegationDepth`. Default 16. */
@@ -47,6 +66,11 @@ export interface KubernetesSourceOptions {
    * name. Default false (HTTPS listeners then report their certificate as missing).
    */
   readonly tlsSecrets?: boolean;
+  /**
+   * The Gateway's `status.addresses`: fixed values and/or the Service in front of the gateway
+   * (its load balancer ingress, else its cluster IP). Default: left as they are.
+   */
+  readonly addresses?: AddressSource;
   /** Everything worth logging: watch errors, relists, new tables, status writes, leadership. */
   readonly onEvent?: (event: KubernetesSourceEvent) => void;
 }
@@ -61,6 +85,8 @@ export type KubernetesSourceEvent =
       readonly routes: number;
       readonly diagnostics: number;
     }
+  /** Why the Gateway cannot be served, whenever that changes; `[]` when nothing stands in the way. */
+  | { readonly type: 'problems'; readonly problems: readonly SourceProblem[] }
   | { readonly type: 'compile-error'; readonly error: unknown }
   | { readonly type: 'listener-error'; readonly error: unknown };
 
@@ -90,6 +116,11 @@ export interface KubernetesSource extends RouteSource {
   objects(resource: ResourceName): readonly RawObject[];
   /** Whether this replica writes statuses now. */
   isLeader(): boolean;
+  /**
+   * Why the Gateway is not served now: the API server unreachable, requests refused, CRDs
+   * missing, the Gateway or its GatewayClass missing, or the class another controller's.
+   */
+  problems(): readonly SourceProblem[];
   /** For readiness endpoints and debugging. */
   state(): KubernetesSourceState;
   /** Resolves when no table is due and no status write is running or scheduled. */
@@ -116,6 +147,7 @@ export interface ResolvedOptions {
   readonly kubeConfig: KubeConfig;
   readonly gateway: { readonly namespace: string; readonly name: string };
   readonly controllerName: string;
+  readonly compileOptions: Omit<CompileOptions, 'gateway'>;
   readonly routeWeight: boolean | undefined;
   readonly maxDelegationDepth: number | undefined;
   readonly debounceMs: number;
@@ -124,6 +156,7 @@ export interface ResolvedOptions {
   readonly statusWrites: boolean;
   readonly leaderElection: LeaderElectionOptions | undefined;
   readonly tlsSecrets: boolean;
+  readonly addresses: AddressSource | undefined;
   readonly emit: (event: KubernetesSourceEvent) => void;
 }
 
@@ -151,6 +184,7 @@ export function resolveOptions(options: KubernetesSourceOptions): ResolvedOption
     kubeConfig,
     gateway: { namespace: gateway.namespace, name: gateway.name },
     controllerName,
+    compileOptions: options.compileOptions ?? {},
     routeWeight: options.routeWeight,
     maxDelegationDepth: options.maxDelegationDepth,
     debounceMs: options.debounceMs ?? 100,
@@ -175,6 +209,7 @@ export function resolveOptions(options: KubernetesSourceOptions): ResolvedOption
               : {}),
           },
     tlsSecrets: options.tlsSecrets ?? false,
+    addresses: options.addresses,
     emit: (event) => {
       try {
         onEvent?.(event);

@@ -23,6 +23,14 @@ export interface ApiResource {
 
 /** The resources that make up a route table, plus EndpointSlices for backend addresses. */
 export const RESOURCES = {
+  /** Cluster-scoped: which controller owns the Gateways of each class. */
+  gatewayClasses: {
+    group: GATEWAY_GROUP,
+    version: 'v1',
+    plural: 'gatewayclasses',
+    kind: 'GatewayClass',
+    namespaced: false,
+  },
   gateways: {
     group: GATEWAY_GROUP,
     version: 'v1',

@@ -8,6 +8,12 @@ import { buildEndpointIndex, resolveBackend, type EndpointIndex } from './endpoi
 import { createKubeClient, type RawObject } from './kube-client.js';
 import { createLeaderElector, type LeaderElector } from './lease.js';
 import { toCompileInput, sortByKey } from './objects.js';
+import {
+  controllerNameOf,
+  gatewayClassNameOf,
+  problemsOf,
+  type SourceProblem,
+} from './problems.js';
 import { resolveOptions, type KubernetesSource, type KubernetesSourceOptions } from './options.js';
 import {
   RESOURCES,
@@ -16,12 +22,24 @@ import {
   type ApiResource,
   type ResourceName,
 } from './resources.js';
+import { gatewayAddresses } from './status/gateway-addresses.js';
 import { createStatusWriter, type StatusWriter } from './status/writer.js';
 import { createInformer, type Informer } from './watch/informer.js';
 import { listAll } from './watch/list.js';
 
 /** The table served before the first compile: no listeners, every request 404. */
 const EMPTY_TABLE: RouteTable = Object.freeze({ listeners: Object.freeze([]) });
+
+/** Resources without which nothing can be served: their CRD missing is a problem, not an option. */
+const REQUIRED: readonly ResourceName[] = [
+  'gatewayClasses',
+  'gateways',
+  'httpRoutes',
+  'referenceGrants',
+  'services',
+  'namespaces',
+  'endpointSlices',
+];
 
 /** Routing input, in the order `compile` gets it; EndpointSlices are data-plane only. */
 const TABLE_INPUT: readonly ResourceName[] = [
@@ -74,7 +92,8 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
   const informers = new Map<ResourceName, Informer>();
   for (const name of watched) {
     const resource: ApiResource = RESOURCES[name];
-    const affectsTable = TABLE_INPUT.includes(name);
+    // Which Gateways are ours depends on their GatewayClass.
+    const affectsTable = TABLE_INPUT.includes(name) || name === 'gatewayClasses';
     const affectsEndpoints = name === 'services' || name === 'endpointSlices';
     const fieldSelector = name === 'secrets' ? 'type=kubernetes.io/tls' : undefined;
     const informer = createInformer({
@@ -93,7 +112,10 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
         if (affectsEndpoints) endpointIndex = undefined;
         if (affectsTable) schedule();
       },
-      onEvent: emit,
+      onEvent: (event) => {
+        emit(event);
+        checkProblems();
+      },
     });
     void informer.synced.then(schedule);
     informers.set(name, informer);
@@ -106,7 +128,11 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
         controllerName: config.controllerName,
         gateway,
         routes: () => cache('httpRoutes'),
-        gatewayObject: () => informers.get('gateways')?.get(gateway.namespace, gateway.name),
+        gatewayObject: () => servedGateway(),
+        gatewayClasses: () => ourClasses(),
+        ...(config.addresses === undefined
+          ? {}
+          : { addresses: () => gatewayAddresses(config.addresses!, cache('services')) }),
         onEvent: emit,
         backoff: config.backoff,
         mayWrite: (): boolean => isLeader(),
@@ -120,6 +146,46 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
         })
       : undefined;
   const isLeader = (): boolean => (writer ? (elector ? elector.isLeader() : true) : false);
+
+  /** The GatewayClasses whose controllerName is ours. */
+  const ourClasses = (): RawObject[] =>
+    cache('gatewayClasses').filter((c) => controllerNameOf(c) === config.controllerName);
+
+  /** Our Gateway, when it exists and its class is ours; anything else is not ours to serve. */
+  function servedGateway(): RawObject | undefined {
+    const object = informers.get('gateways')?.get(gateway.namespace, gateway.name);
+    if (!object) return undefined;
+    const className = gatewayClassNameOf(object);
+    return ourClasses().some((c) => c.metadata?.name === className) ? object : undefined;
+  }
+
+  let problems: SourceProblem[] = [];
+  let problemsKey = '[]';
+  const server = config.kubeConfig.getCurrentCluster()?.server ?? 'the API server';
+  /** Recomputes why the Gateway cannot be served; says so when that changed. */
+  function checkProblems() {
+    if (closed) return;
+    const all = [...informers.entries()];
+    const next = problemsOf({
+      server,
+      resources: all.map(([name, informer]) => ({
+        resource: resourceLabel(informer.resource),
+        error: informer.lastError(),
+        absent: informer.isAbsent(),
+        required: REQUIRED.includes(name),
+      })),
+      synced: all.every(([, informer]) => informer.isSynced()),
+      gateway,
+      gatewayObject: informers.get('gateways')?.get(gateway.namespace, gateway.name),
+      gatewayClasses: cache('gatewayClasses'),
+      controllerName: config.controllerName,
+    });
+    const key = JSON.stringify(next);
+    if (key === problemsKey) return;
+    problems = next;
+    problemsKey = key;
+    emit({ type: 'problems', problems });
+  }
 
   function schedule() {
     if (closed) return;
@@ -144,8 +210,12 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     const input: RawObject[] = [];
     for (const name of TABLE_INPUT) {
       let objects = objectsOf(name);
-      // Other Gateways are other controllers' business: their routes get no status from us.
-      if (name === 'gateways') objects = objects.filter((g) => isGateway(g, gateway));
+      // Other Gateways, and ours when its class is another controller's, are not our business:
+      // their routes get no status from us.
+      if (name === 'gateways') {
+        const served = servedGateway();
+        objects = objects.filter((g) => served !== undefined && isGateway(g, gateway));
+      }
       for (const object of objects) input.push(object);
     }
     return input;
@@ -156,11 +226,13 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     const done = pending;
     pending = undefined;
     try {
+      checkProblems();
       if (closed || ![...informers.values()].every((i) => i.isSynced())) return;
       const input = compileInput();
       const key = JSON.stringify(input);
       if (key !== fingerprint) {
         const compiled = compile(input, {
+          ...config.compileOptions,
           gateway,
           ...(config.routeWeight !== undefined ? { routeWeight: config.routeWeight } : {}),
           ...(config.maxDelegationDepth !== undefined
@@ -219,6 +291,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     result: () => result,
     objects: objectsOf,
     isLeader,
+    problems: () => problems,
     state: () => ({
       ready: result !== undefined,
       leader: isLeader(),

@@ -82,6 +82,18 @@ describe.skipIf(!kubeconfigPath)('Kubernetes source on a real cluster', () => {
       );
     }
     await core.createNamespace({ body: { metadata: { name: ns } } });
+    // Our GatewayClass (cluster-scoped, deleted in afterAll): a Gateway of another class is not served.
+    await custom.createClusterCustomObject({
+      group: GROUP,
+      version: 'v1',
+      plural: 'gatewayclasses',
+      body: {
+        apiVersion: `${GROUP}/v1`,
+        kind: 'GatewayClass',
+        metadata: { name: `switchyard-test-${suffix}` },
+        spec: { controllerName },
+      },
+    });
     await custom.createNamespacedCustomObject({
       group: GROUP,
       version: 'v1',
@@ -139,6 +151,14 @@ describe.skipIf(!kubeconfigPath)('Kubernetes source on a real cluster', () => {
   afterAll(async () => {
     await source?.close();
     await core?.deleteNamespace({ name: ns }).catch(() => {});
+    await custom
+      ?.deleteClusterCustomObject({
+        group: GROUP,
+        version: 'v1',
+        plural: 'gatewayclasses',
+        name: `switchyard-test-${suffix}`,
+      })
+      .catch(() => {});
   }, 60_000);
 
   it('serves the route of its Gateway', async () => {

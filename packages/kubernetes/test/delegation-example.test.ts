@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubernetesSource } from '../src/index.js';
 import type { FakeApiServer, FakeObject } from '../src/testing/index.js';
-import { CONTROLLER, caughtUp, cluster, startSource } from './fixtures.js';
+import { CONTROLLER, caughtUp, cluster, gatewayClass, startSource } from './fixtures.js';
 
 const exampleDir = fileURLToPath(new URL('../../../examples/delegation/', import.meta.url));
 const gateway = { namespace: 'kgateway-system', name: 'http' };
@@ -36,7 +36,8 @@ describe('examples/delegation on a cluster', () => {
   const objects = exampleObjects();
 
   beforeAll(async () => {
-    api = await cluster(objects);
+    // The example's Gateway is of class kgateway: here that class is ours.
+    api = await cluster([gatewayClass('kgateway'), ...objects]);
     source = startSource(api, { gateway }).source;
     await source.ready;
     await caughtUp(api, source);

@@ -43,6 +43,16 @@ export function namespace(name: string, labels: Record<string, string> = {}): Fa
   };
 }
 
+/** A GatewayClass; by default `switchyard`, ours, which the test Gateway names. */
+export function gatewayClass(name = 'switchyard', controllerName = CONTROLLER): FakeObject {
+  return {
+    apiVersion: GATEWAY_API,
+    kind: 'GatewayClass',
+    metadata: { name },
+    spec: { controllerName },
+  };
+}
+
 export function gateway(
   listeners: object[] = [
     { name: 'http', port: 8080, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
@@ -131,12 +141,16 @@ export async function waitFor(
   }
 }
 
-/** A fake API server holding `objects`. */
+/**
+ * A fake API server holding `objects`, plus our GatewayClass `switchyard` when `objects` bring no
+ * GatewayClass of their own (a Gateway of a class that is not ours is not served).
+ */
 export async function cluster(
   objects: FakeObject[],
   options: FakeApiServerOptions = {},
 ): Promise<FakeApiServer> {
   const api = await createFakeApiServer(options);
+  if (!objects.some((o) => o.kind === 'GatewayClass')) api.apply(gatewayClass());
   for (const object of objects) api.apply(object);
   return api;
 }

@@ -28,6 +28,7 @@ interface Key {
 
 /** Kinds the fake serves; anything else in a case (TLSRoute, made-up kinds) is compile noise. */
 const SERVED_KINDS = new Set([
+  'GatewayClass',
   'Gateway',
   'HTTPRoute',
   'ReferenceGrant',
@@ -111,7 +112,7 @@ class KubernetesSession implements CaseSession {
       source = createKubernetesSource({
         kubeConfig: this.api.kubeConfig(),
         gateway,
-        controllerName: `switchyard.dev/${gateway.namespace}.${gateway.name}`,
+        controllerName: controllerFor(gateway),
         debounceMs: 1,
         backoff: { initialMs: 5, maxMs: 50 },
         leaderElection: false,
@@ -139,9 +140,11 @@ class KubernetesSession implements CaseSession {
   /** Makes the server hold exactly `objects` (the kinds it serves). */
   private sync(objects: readonly CaseObject[]): void {
     // The corpus's placeholder TLS Secrets get real PEM, as the core checks their shape.
-    const wanted = withTlsMaterial(objects).filter(
-      (o) => SERVED_KINDS.has(String(o['kind'])) && nameOf(o) !== '',
-    ) as FakeObject[];
+    const wanted = (
+      withTlsMaterial(objects).filter(
+        (o) => SERVED_KINDS.has(String(o['kind'])) && nameOf(o) !== '',
+      ) as FakeObject[]
+    ).flatMap(withOwnClass);
     const keep = new Set(wanted.map(refKey));
     for (const kind of SERVED_KINDS) {
       for (const stored of this.api.list(kind))
@@ -152,6 +155,31 @@ class KubernetesSession implements CaseSession {
       this.api.apply({ ...structuredClone(object), metadata });
     }
   }
+}
+
+/** Each Gateway's replica has its own controllerName (their route status entries stay apart). */
+function controllerFor(gateway: Key): string {
+  return `switchyard.dev/${gateway.namespace}.${gateway.name}`;
+}
+
+/**
+ * A Gateway is served only when its GatewayClass is its replica's: each Gateway gets a class of
+ * its own, owned by its replica's controllerName (the class a case names is not the point of it).
+ */
+function withOwnClass(object: FakeObject): FakeObject[] {
+  if (object.kind !== 'Gateway') return [object];
+  const key = { namespace: object.metadata.namespace ?? 'default', name: object.metadata.name };
+  const className = `switchyard-${key.namespace}.${key.name}`;
+  const spec = { ...(object['spec'] as object), gatewayClassName: className };
+  return [
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: className },
+      spec: { controllerName: controllerFor(key) },
+    },
+    { ...object, spec },
+  ];
 }
 
 function nameOf(object: CaseObject): string {

@@ -144,7 +144,7 @@ describe('ReferenceGrant versions', () => {
   it('relists when its watch is answered 404 (the version went away), looking at every version again', async () => {
     const { api, source, events } = await setup(['v1', 'v1beta1']);
     await source.ready;
-    await waitFor(() => api.openWatches() === 7, 2000, 'every watch to open');
+    await waitFor(() => api.openWatches() === 8, 2000, 'every watch to open');
     await caughtUp(api, source);
     api.fail({ path: V1, watch: true, status: 404, times: 1 });
     api.dropWatches();

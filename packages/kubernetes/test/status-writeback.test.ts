@@ -158,7 +158,7 @@ describe('route status', () => {
   it('writes only when something changed', async () => {
     const { api, source } = await setup(basicObjects());
     const writes = statusWrites(api).length;
-    expect(writes).toBe(2); // the route, the Gateway
+    expect(writes).toBe(3); // the route, the Gateway, our GatewayClass
     // A new table (a new Service) and endpoint churn, but no status of ours changes.
     api.apply(service('shop', 'unused'));
     api.apply(endpointSlice('shop', 'web-1', 'web', [{ ip: '10.0.0.9' }]));

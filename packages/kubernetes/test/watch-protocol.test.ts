@@ -112,7 +112,7 @@ describe('watch', () => {
     const watches = requestsTo(api, 'watch', '/').length;
     api.compact();
     api.dropWatches();
-    await waitFor(() => api.openWatches() === 7, 3000, 'every watch to reopen');
+    await waitFor(() => api.openWatches() === 8, 3000, 'every watch to reopen');
     const resumed = requestsTo(api, 'watch', '/').slice(watches);
     expect(resumed.map((r) => r.query['resourceVersion'])).toEqual(
       resumed.map(() => String(revision)),
@@ -123,13 +123,13 @@ describe('watch', () => {
   it('resumes a dropped connection from its last resourceVersion and gets what changed meanwhile', async () => {
     const { api, source } = await setup();
     await source.ready;
-    await waitFor(() => api.openWatches() === 7, 2000, 'every watch to open');
+    await waitFor(() => api.openWatches() === 8, 2000, 'every watch to open');
     await caughtUp(api, source); // the status write-back moved the routes' resourceVersion
     const lastSeen = source
       .state()
       .resources.find((r) => r.resource.startsWith('httproutes'))!.resourceVersion;
     const watches = requestsTo(api, 'watch', ROUTES).length;
-    expect(api.dropWatches()).toBe(7);
+    expect(api.dropWatches()).toBe(8);
     api.apply(simpleRoute('shop', 'late', '/late', 'web'));
     expect(formatTable(await source.nextTable())).toContain('shop/late#0');
     const resumed = requestsTo(api, 'watch', ROUTES).slice(watches);
@@ -140,7 +140,7 @@ describe('watch', () => {
   it('retries a watch the server refuses (HTTP 500) from the same resourceVersion, without relisting', async () => {
     const { api, source, events } = await setup();
     await source.ready;
-    await waitFor(() => api.openWatches() === 7, 2000, 'every watch to open');
+    await waitFor(() => api.openWatches() === 8, 2000, 'every watch to open');
     await caughtUp(api, source); // the status write-back moved the routes' resourceVersion
     const lastSeen = source
       .state()
@@ -160,11 +160,11 @@ describe('watch', () => {
   it('re-opens watches the server ends (timeoutSeconds) without an error', async () => {
     const { api, source, events } = await setup();
     await source.ready;
-    await waitFor(() => api.openWatches() === 7, 2000, 'every watch to open');
+    await waitFor(() => api.openWatches() === 8, 2000, 'every watch to open');
     const watches = requestsTo(api, 'watch', '/').length;
-    expect(api.endWatches()).toBe(7);
+    expect(api.endWatches()).toBe(8);
     await waitFor(
-      () => requestsTo(api, 'watch', '/').length >= watches + 7,
+      () => requestsTo(api, 'watch', '/').length >= watches + 8,
       3000,
       'watches to reopen',
     );
@@ -272,7 +272,7 @@ describe('close', () => {
   it('stops every watch and sends nothing afterwards', async () => {
     const { api, source } = await setup();
     await source.ready;
-    await waitFor(() => api.openWatches() === 7, 2000, 'every watch to open');
+    await waitFor(() => api.openWatches() === 8, 2000, 'every watch to open');
     await source.close();
     await waitFor(() => api.openWatches() === 0, 2000, 'watches to close');
     const count = api.requests.length;

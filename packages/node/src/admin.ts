@@ -10,6 +10,8 @@ import type { Registry } from 'prom-client';
 export interface AdminOptions {
   /** Readiness: true when the gateway should receive traffic. */
   readonly ready: () => boolean;
+  /** Why it is not ready, written into the 503 answer of `/readyz` (e.g. for `kubectl describe`). */
+  readonly notReadyReason?: () => string | undefined;
   /** Metrics to expose at `/metrics`; absent: 404. */
   readonly registry?: Registry;
 }
@@ -34,7 +36,7 @@ export function createAdminServer(options: AdminOptions): Server {
       send(200, 'ok\n');
     } else if (path === '/readyz') {
       if (options.ready()) send(200, 'ready\n');
-      else send(503, 'not ready\n');
+      else send(503, `not ready${reasonSuffix(options.notReadyReason?.())}\n`);
     } else if (path === '/metrics' && options.registry !== undefined) {
       const registry = options.registry;
       registry.metrics().then(
@@ -45,4 +47,9 @@ export function createAdminServer(options: AdminOptions): Server {
       send(404, 'not found\n');
     }
   });
+}
+
+function reasonSuffix(reason: string | undefined): string {
+  // One line: a reason never spans lines or carries control characters into the probe's output.
+  return reason ? `: ${reason.replace(/[\x00-\x1f\x7f]+/g, ' ')}` : '';
 }

@@ -34,6 +34,8 @@ import {
   unknownKeyLine,
   unmappedBackendLines,
 } from '../serve/serve-text.js';
+import { serveKubernetes, type KubernetesServeOptions } from '../serve/kubernetes.js';
+import { withKubernetesFlags } from '../serve/kubernetes-flags.js';
 import { tryLines } from '../serve/try-lines.js';
 import { compileFlags, withCompileOptions, type CompileFlagOptions } from './inputs.js';
 
@@ -100,10 +102,13 @@ export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command
       '--tls-secrets',
       "with --kubernetes: watch kubernetes.io/tls Secrets for HTTPS listeners' certificateRefs (needs get/list/watch on secrets)",
     );
-  withCompileOptions(command).action(async (paths: string[], options: ServeOptions) => {
-    await serve(paths, options, io);
-    done(EXIT.ok);
-  });
+  withCompileOptions(withKubernetesFlags(command)).action(
+    async (paths: string[], options: ServeOptions & KubernetesServeOptions) => {
+      if (options.kubernetes) await serveKubernetes(paths, options, io);
+      else await serve(paths, options, io);
+      done(EXIT.ok);
+    },
+  );
   return command;
 }
 
@@ -114,8 +119,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 async function serve(paths: readonly string[], options: ServeOptions, io: CliIo): Promise<void> {
   const flags = compileFlags(options);
   const explicit = options.backends !== undefined || (options.backend ?? []).length > 0;
-  const backendsFile =
-    explicit || options.kubernetes ? options.backends : discoverBackendsFile(paths, io.cwd);
+  const backendsFile = explicit ? options.backends : discoverBackendsFile(paths, io.cwd);
   const backends = loadBackendMap(backendsFile, options.backend ?? [], io.cwd);
   const adminPort =
     options.adminPort === undefined ? undefined : parsePort(options.adminPort, '--admin-port');
@@ -235,12 +239,6 @@ async function openSource(
   io: CliIo,
   print: (lines: readonly string[]) => void,
 ): Promise<OpenedSource> {
-  if (options.kubernetes) {
-    if (paths.length > 0) throw new CliError('serve --kubernetes reads the cluster: give no paths');
-    if (options.owners !== undefined)
-      throw new CliError('--owners is for file mode: in a cluster, RBAC says who may write what');
-    return openKubernetes(options, flags, debounceMs, print);
-  }
   if (options.tlsSecrets)
     throw new CliError(
       '--tls-secrets goes with --kubernetes: served files bring their Secrets with them',
@@ -297,92 +295,6 @@ async function openSource(
     objects: () => source.objects(),
     close: () => source.close(),
   };
-}
-
-async function openKubernetes(
-  options: ServeOptions,
-  flags: ReturnType<typeof compileFlags>,
-  debounceMs: number,
-  print: (lines: readonly string[]) => void,
-): Promise<OpenedSource> {
-  if (flags.gateway === undefined)
-    throw new CliError('serve --kubernetes needs --gateway <namespace/name>');
-  const kubernetes = await import('@switchyard/kubernetes');
-  const source = kubernetes.createKubernetesSource({
-    gateway: flags.gateway,
-    controllerName: options.controllerName,
-    debounceMs,
-    ...(options.tlsSecrets ? { tlsSecrets: true } : {}),
-    ...(flags.routeWeight === undefined ? {} : { routeWeight: flags.routeWeight }),
-    ...(flags.maxDelegationDepth === undefined
-      ? {}
-      : { maxDelegationDepth: flags.maxDelegationDepth }),
-    onEvent: (event) => {
-      if (event.type === 'table')
-        print([
-          `table: ${event.routes} flattened routes on ${event.listeners} listeners (${event.diagnostics} diagnostics)`,
-        ]);
-      if (event.type === 'compile-error' || event.type === 'listener-error')
-        print([`error: ${event.type}: ${String(event.error)}`]);
-    },
-  });
-  try {
-    await source.ready;
-  } catch (error) {
-    await source.close();
-    throw new CliError(
-      `cannot read the cluster: ${error instanceof Error ? error.message : String(error)}`,
-      EXIT.runtime,
-    );
-  }
-  const gatewayName = `${flags.gateway.namespace}/${flags.gateway.name}`;
-  const unreadCertificates = options.tlsSecrets
-    ? []
-    : httpsListenerNames(source.objects('gateways'), flags.gateway);
-  if (unreadCertificates.length > 0) {
-    // Without their Secrets, compile leaves HTTPS listeners out of the table: say why.
-    const what = `HTTPS listener${unreadCertificates.length === 1 ? '' : 's'} ${unreadCertificates.join(', ')}`;
-    if (source.current().listeners.length === 0) {
-      await source.close();
-      throw new CliError(
-        `Gateway ${gatewayName} has only its ${what}, whose certificates are Secrets: add --tls-secrets`,
-      );
-    }
-    print([`note: ${what} not served: certificate Secrets are read only with --tls-secrets`]);
-  }
-  return {
-    source,
-    title: `Gateway ${gatewayName} from the cluster`,
-    watching: 'watching the cluster for changes',
-    result: () => source.result(),
-    objects: () => [],
-    // Read at every (re)load of the listeners: a rotated Secret makes a new table, so it is picked up.
-    certificateObjects: () => source.objects('secrets'),
-    resolver: (backend) => {
-      // Endpoints of Services the cluster knows; a Service with none ready answers 503.
-      const found = source.resolveBackend({ ...backend, weight: 1 });
-      return 'origins' in found ? found : { status: 503, reason: 'no ready endpoints' };
-    },
-    close: () => source.close(),
-  };
-}
-
-/** Names of the HTTPS listeners in the spec of the Gateway `key` among `gateways`. */
-function httpsListenerNames(
-  gateways: readonly {
-    readonly metadata?: { namespace?: string; name?: string };
-    readonly [field: string]: unknown;
-  }[],
-  key: { readonly namespace: string; readonly name: string },
-): string[] {
-  const served = gateways.find(
-    (g) => g.metadata?.namespace === key.namespace && g.metadata?.name === key.name,
-  );
-  const spec = served?.['spec'] as
-    { listeners?: { name?: string; protocol?: string }[] } | undefined;
-  return (spec?.listeners ?? [])
-    .filter((listener) => listener.protocol === 'HTTPS')
-    .map((listener) => String(listener.name));
 }
 
 /** One plan per HTTP(S) listener of the table, with `--port` applied. */

@@ -1,10 +1,11 @@
 /**
  * The status of the Gateway this source serves: its conditions and, per listener, the attached
  * route count, supported kinds and conditions. We own that Gateway, so these fields are replaced
- * whole; anything else in the status (`addresses`) is kept.
+ * whole; `addresses` too when the source knows them; anything else in the status is kept.
  */
 import type { GatewayStatus } from '@switchyard/core';
 import { asList, asRecord, conditionsKey, withTransitionTimes } from './conditions.js';
+import type { GatewayAddress } from './gateway-addresses.js';
 
 export interface MergedGatewayStatus {
   readonly status: Readonly<Record<string, unknown>>;
@@ -21,6 +22,8 @@ export function mergeGatewayStatus(
   current: unknown,
   desired: GatewayStatus,
   now: string,
+  /** Replaces `status.addresses`; undefined keeps what is there. */
+  addresses?: readonly GatewayAddress[],
 ): MergedGatewayStatus {
   const existing = asRecord(current);
   const existingListeners = asList(existing['listeners']).map(asRecord);
@@ -35,6 +38,7 @@ export function mergeGatewayStatus(
   });
   const status = {
     ...existing,
+    ...(addresses === undefined ? {} : { addresses: addresses.map((a) => ({ ...a })) }),
     conditions: withTransitionTimes(desired.conditions, asList(existing['conditions']), now),
     listeners,
   };
@@ -43,6 +47,9 @@ export function mergeGatewayStatus(
 
 function gatewayKey(status: Readonly<Record<string, unknown>>): string {
   return JSON.stringify([
+    asList(status['addresses'])
+      .map(asRecord)
+      .map((a) => [a['type'], a['value']]),
     conditionsKey(asList(status['conditions'])),
     asList(status['listeners'])
       .map(asRecord)

@@ -1,7 +1,8 @@
 /**
  * An HTTPRoute's `status.parents` with our entries replaced. `parents` is an atomic list shared
  * by every controller that handles the route: entries of other controllers are kept as they are
- * and in their order; ours follow, in the order `compile` reports them.
+ * and in their order; ours follow, in the order `compile` reports them, as many as fit in the
+ * CRD's 32 entries.
  */
 import { GATEWAY_GROUP, type RouteParentStatus } from '@switchyard/core';
 import {
@@ -11,6 +12,9 @@ import {
   withTransitionTimes,
   type WireCondition,
 } from './conditions.js';
+
+/** `maxItems` of `status.parents` in the HTTPRoute CRD: a longer list fails the whole write. */
+export const MAX_PARENTS = 32;
 
 export interface GatewayKey {
   readonly namespace: string;
@@ -82,8 +86,10 @@ export function mergeRouteParents(
       conditions: withTransitionTimes(parent.conditions, asList(previous?.['conditions']), now),
     };
   });
-  const changed = entriesKey(ours) !== entriesKey(wanted);
-  return { parents: [...others, ...wanted], changed };
+  // Other controllers' entries are theirs: ours take the room they leave, up to the CRD's limit.
+  const kept = wanted.slice(0, Math.max(0, MAX_PARENTS - others.length));
+  const changed = entriesKey(ours) !== entriesKey(kept);
+  return { parents: [...others, ...kept], changed };
 }
 
 function parentRefKey(ref: unknown): string {

@@ -10,13 +10,23 @@ import { httpStatusOf, type KubeClient, type RawObject } from '../kube-client.js
 import { RESOURCES, apiVersionOf, type ApiResource } from '../resources.js';
 import { createBackoff, type BackoffOptions } from '../watch/backoff.js';
 import { timestamp } from './conditions.js';
+import {
+  BUNDLE_VERSION_ANNOTATION,
+  GATEWAY_CLASS_CRD,
+  gatewayClassConditions,
+  mergeGatewayClassStatus,
+  type BundleVersion,
+} from './gateway-class-status.js';
+import type { GatewayAddress } from './gateway-addresses.js';
 import { mergeGatewayStatus } from './gateway-status.js';
 import { mergeRouteParents, type GatewayKey } from './route-status.js';
+
+export type StatusKind = 'HTTPRoute' | 'Gateway' | 'GatewayClass';
 
 export type StatusEvent =
   | {
       readonly type: 'status-written';
-      readonly kind: 'HTTPRoute' | 'Gateway';
+      readonly kind: StatusKind;
       readonly namespace: string;
       readonly name: string;
       /** 1 without conflicts. */
@@ -24,7 +34,7 @@ export type StatusEvent =
     }
   | {
       readonly type: 'status-error';
-      readonly kind: 'HTTPRoute' | 'Gateway';
+      readonly kind: StatusKind;
       readonly namespace: string;
       readonly name: string;
       readonly error: unknown;
@@ -36,8 +46,12 @@ export interface StatusWriterOptions {
   readonly gateway: GatewayKey;
   /** The cached HTTPRoutes (with their current status). */
   readonly routes: () => readonly RawObject[];
-  /** The cached Gateway this source serves. */
+  /** The cached Gateway this source serves; undefined when it is missing or not ours. */
   readonly gatewayObject: () => RawObject | undefined;
+  /** The Gateway's `status.addresses`; undefined (or absent) leaves them as they are. */
+  readonly addresses?: () => readonly GatewayAddress[] | undefined;
+  /** The cached GatewayClasses whose controllerName is ours: their `Accepted` is ours to write. */
+  readonly gatewayClasses?: () => readonly RawObject[];
   readonly onEvent?: (event: StatusEvent) => void;
   readonly backoff?: BackoffOptions;
   /** Asked before every write: false stops the pass (this replica lost the Lease). Default: always. */
@@ -87,7 +101,8 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
 
   /** The freshest version we know: the cache, unless it still shows what our write replaced. */
   const freshest = (kind: string, cached: RawObject): RawObject => {
-    const key = `${kind}/${cached.metadata?.namespace}/${cached.metadata?.name}`;
+    // Cluster-scoped objects (GatewayClasses) have no namespace: '' as `writeWithRetry` keys them.
+    const key = `${kind}/${cached.metadata?.namespace ?? ''}/${cached.metadata?.name}`;
     const ours = written.get(key);
     if (!ours) return cached;
     if (ours.replaced === cached.metadata?.resourceVersion) return ours.object;
@@ -101,7 +116,7 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
     start: RawObject,
     write: (object: RawObject) => { body: RawObject; patch: boolean } | undefined,
   ): Promise<Outcome> {
-    const kind = resource.kind as 'HTTPRoute' | 'Gateway';
+    const kind = resource.kind as StatusKind;
     const namespace = start.metadata?.namespace ?? '';
     const name = start.metadata?.name ?? '';
     let object = start;
@@ -170,10 +185,29 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
         RESOURCES.gateways,
         freshest('Gateway', gatewayObject),
         (object) => {
-          const merged = mergeGatewayStatus(object['status'], desiredGateway, at);
+          const addresses = options.addresses?.();
+          const merged = mergeGatewayStatus(object['status'], desiredGateway, at, addresses);
           return merged.changed
             ? { body: { ...object, ...GATEWAY_TYPE, status: merged.status }, patch: false }
             : undefined;
+        },
+      );
+      failed ||= outcome === 'failed';
+    }
+    const classes = options.gatewayClasses?.() ?? [];
+    const bundle = classes.length > 0 && !stopped ? await readBundleVersion(client) : undefined;
+    for (const cached of classes) {
+      if (stopped || !bundle) break;
+      const outcome = await writeWithRetry(
+        RESOURCES.gatewayClasses,
+        freshest('GatewayClass', cached),
+        (object) => {
+          const desired = gatewayClassConditions(object.metadata?.generation, bundle);
+          const merged = mergeGatewayClassStatus(object['status'], desired, at);
+          if (!merged.changed) return undefined;
+          const resourceVersion = object.metadata?.resourceVersion;
+          const metadata = resourceVersion === undefined ? {} : { resourceVersion };
+          return { body: { metadata, status: merged.status }, patch: true };
         },
       );
       failed ||= outcome === 'failed';
@@ -226,4 +260,15 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
     },
   };
   return writer;
+}
+
+/** The Gateway API release installed, from its CRD's annotation (read once per pass). */
+async function readBundleVersion(client: KubeClient): Promise<BundleVersion> {
+  try {
+    const crd = await client.readCustomResourceDefinition(GATEWAY_CLASS_CRD);
+    return { version: crd?.metadata?.annotations?.[BUNDLE_VERSION_ANNOTATION] };
+  } catch (error) {
+    const status = httpStatusOf(error);
+    return { error: status === undefined ? String(error) : `the API server answered ${status}` };
+  }
 }

@@ -28,3 +28,10 @@ export type {
 export { DEFAULT_FAKE_RESOURCES, ApiError } from './fake-apiserver/types.js';
 export type { FakeObject, FakeResource } from './fake-apiserver/types.js';
 export { mergePatch } from './fake-apiserver/merge-patch.js';
+export {
+  allowingRules,
+  forbiddenMessage,
+  rbacPolicyFor,
+  requestAttributes,
+} from './fake-apiserver/rbac.js';
+export type { RbacPolicy, RbacRule, RequestAttributes } from './fake-apiserver/rbac.js';

@@ -30,6 +30,8 @@ export type WatchEvent =
       readonly retryInMs: number;
     }
   | { readonly type: 'absent'; readonly resource: string }
+  /** A watch was (re)opened after an error: the resource is healthy again, though nothing changed. */
+  | { readonly type: 'watching'; readonly resource: string }
   | ListExpiredEvent;
 
 export interface InformerOptions {
@@ -59,6 +61,10 @@ export interface Informer {
   get(namespace: string, name: string): RawObject | undefined;
   /** The resourceVersion the next watch resumes from ('' = it will relist). */
   resourceVersion(): string;
+  /** The error of the last failed list or watch, until a list succeeds; undefined when healthy. */
+  lastError(): unknown;
+  /** True while the server answers 404 at every version: the CRD is not installed. */
+  isAbsent(): boolean;
   start(): void;
   stop(): Promise<void>;
 }
@@ -83,6 +89,8 @@ export function createInformer(options: InformerOptions): Informer {
   let stopped = true;
   let synced = false;
   let listed = false;
+  let failure: unknown;
+  let absent = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
   const running = new Set<Promise<void>>();
@@ -117,6 +125,8 @@ export function createInformer(options: InformerOptions): Informer {
       pages: result.pages,
     });
     listed = true;
+    failure = undefined;
+    absent = false;
     backoff.reset();
     return result;
   };
@@ -156,6 +166,12 @@ export function createInformer(options: InformerOptions): Informer {
       if (lastWatch) lastWatch.events += 1;
       backoff.reset();
     },
+    onWatchOpened() {
+      // A resumed watch does not relist, so only this says the earlier error is over.
+      if (failure === undefined) return;
+      failure = undefined;
+      emit({ type: 'watching', resource: id });
+    },
     path: () => collectionPath(served),
     onNotServed(error) {
       emit({ type: 'watch-error', resource: id, error, retryInMs: 0 });
@@ -179,6 +195,8 @@ export function createInformer(options: InformerOptions): Informer {
   informer.on('error', (error: unknown) => {
     if (stopped) return;
     const status = httpStatusOf(error);
+    failure = error;
+    if (status === 404 && !listed) absent = true;
     if (status === 404 && !synced) {
       // The CRD is not installed (kgateway Backends, often): serve without it, keep looking.
       emit({ type: 'absent', resource: id });
@@ -209,6 +227,8 @@ export function createInformer(options: InformerOptions): Informer {
       informer.get(name, resource.namespaced ? namespace : undefined) as unknown as
         RawObject | undefined,
     resourceVersion: () => informer.latestResourceVersion(),
+    lastError: () => failure,
+    isAbsent: () => absent,
     start() {
       if (!stopped) return;
       stopped = false;
@@ -229,6 +249,8 @@ interface WatchHooks {
   /** Runs before each watch request; false cancels it (the informer is stopping). */
   beforeWatch(): Promise<boolean>;
   onWatchEvent(): void;
+  /** The server accepted the watch request (answered 200). */
+  onWatchOpened(): void;
   isStopped(): boolean;
   track<T>(promise: Promise<T>): Promise<T>;
   /** The collection to watch: that of the version the last list was served at. */
@@ -261,7 +283,9 @@ class ResumingWatch extends Watch {
       this.hooks.onWatchEvent();
       callback(phase, apiObj, watchObj);
     };
+    let ended = false;
     const finished = (error: unknown) => {
+      ended = true;
       if (httpStatusOf(error) !== 404) return done(error);
       // No longer served (a CRD removed, or this version of it): resuming would meet 404 again and
       // again. A 410 makes ListWatch relist, which looks for the resource at every version.
@@ -275,6 +299,9 @@ class ResumingWatch extends Watch {
     );
     // Stopped while the request was being made: the informer could not abort it yet.
     if (this.hooks.isStopped()) controller.abort();
+    // `super.watch` resolves after failures too (having called `finished`): only a request still
+    // streaming was accepted.
+    else if (!ended) this.hooks.onWatchOpened();
     return controller;
   }
 }

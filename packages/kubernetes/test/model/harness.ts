@@ -31,6 +31,13 @@ export interface Real {
 /** A fake API server holding the base objects; the source is started by `startSource`. */
 export async function openApi(): Promise<FakeApiServer> {
   const api = await createFakeApiServer();
+  // The Gateway's class is ours (a Gateway of another controller's class is not served).
+  api.apply({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GatewayClass',
+    metadata: { name: 'switchyard' },
+    spec: { controllerName: CONTROLLER },
+  });
   for (const object of BASE_OBJECTS) api.apply(object);
   return api;
 }

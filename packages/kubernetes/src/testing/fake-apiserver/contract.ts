@@ -1,5 +1,6 @@
 /** The fake API server's contract: its options, what tests control, what it records. */
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { RbacPolicy, RbacRule, RequestAttributes } from './rbac.js';
 import type { FakeObject, FakeResource } from './types.js';
 
 export interface FakeApiServerOptions {
@@ -14,6 +15,11 @@ export interface FakeApiServerOptions {
    * For replaying manifests whose precedence ties depend on creation times. Default false.
    */
   readonly keepCreationTimestamps?: boolean;
+  /**
+   * Enforce these RBAC rules (see `rbacPolicyFor`): a request no rule allows answers 403, as the
+   * real API server does. Default: everything is allowed.
+   */
+  readonly rbac?: RbacPolicy;
 }
 
 /** An object as tests name it. `apiVersion` is needed only when a kind exists in two groups. */
@@ -40,6 +46,8 @@ export interface RecordedRequest {
     | undefined;
   /** Filled in when the answer is sent. */
   status: number | undefined;
+  /** With `rbac`: the request as the authorizer saw it, and the rules that allowed it. */
+  rbac?: RequestAttributes & { readonly rules: readonly RbacRule[] };
 }
 
 /** Answer matching requests with an error `times` times (default once). */

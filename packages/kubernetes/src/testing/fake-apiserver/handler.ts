@@ -5,7 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FailureRule, RecordedRequest } from './contract.js';
+import { discoveryDocument } from './discovery.js';
 import { createLister } from './list.js';
+import { allowingRules, forbiddenMessage, requestAttributes, type RbacPolicy } from './rbac.js';
 import { parsePath, type Target } from './paths.js';
 import type { Store } from './store.js';
 import { ApiError, servedAt, type FakeObject, type FakeResource } from './types.js';
@@ -20,13 +22,14 @@ export interface HandlerContext {
   readonly failures: FailureRule[];
   readonly hooks: ReadonlySet<(request: RecordedRequest) => void | Promise<void>>;
   readonly requests: RecordedRequest[];
+  readonly rbac: RbacPolicy | undefined;
 }
 
 /** The `node:http` request listener; errors become `Status` answers, as the API server sends them. */
 export function createRequestHandler(
   context: HandlerContext,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { store, resources, goneAs, streams, failures, hooks, requests } = context;
+  const { store, resources, goneAs, streams, failures, hooks, requests, rbac } = context;
   const list = createLister(store);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -56,7 +59,23 @@ export function createRequestHandler(
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
       if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
-      throw new ApiError(failure.status, 'InternalError', `injected failure ${failure.status}`);
+      throw new ApiError(
+        failure.status,
+        REASONS[failure.status] ?? 'InternalError',
+        `injected failure ${failure.status}`,
+      );
+    }
+    const discovery = method === 'GET' ? discoveryDocument(url.pathname, resources) : undefined;
+    if (discovery !== undefined) {
+      send(res, 200, discovery);
+      return;
+    }
+    const attributes = requestAttributes(method, url.pathname, watch);
+    if (rbac && attributes) {
+      const allowing = allowingRules(rbac.rules, attributes);
+      if (allowing.length === 0)
+        throw new ApiError(403, 'Forbidden', forbiddenMessage(rbac.user, attributes));
+      record.rbac = { ...attributes, rules: allowing };
     }
     if (!target)
       throw new ApiError(
@@ -175,6 +194,16 @@ export function createRequestHandler(
     });
   };
 }
+
+/** The `reason` the API server gives with these codes. */
+const REASONS: Readonly<Record<number, string>> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  410: 'Expired',
+  429: 'TooManyRequests',
+};
 
 function matchesRule(rule: FailureRule, method: string, path: string, watch: boolean): boolean {
   if (rule.method !== undefined && rule.method !== method) return false;

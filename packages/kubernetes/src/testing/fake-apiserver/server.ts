@@ -57,7 +57,16 @@ export async function createFakeApiServer(
   });
 
   const server = createServer(
-    createRequestHandler({ store, resources, goneAs, streams, failures, hooks, requests }),
+    createRequestHandler({
+      store,
+      resources,
+      goneAs,
+      streams,
+      failures,
+      hooks,
+      requests,
+      rbac: options.rbac,
+    }),
   );
 
   const resourceOf = (ref: { apiVersion?: string; kind?: string }): FakeResource => {

@@ -92,6 +92,7 @@ const builtIn = (
  * `v1beta1`, as by a Gateway API release that has both; pass `resources` to serve one only.
  */
 export const DEFAULT_FAKE_RESOURCES: readonly FakeResource[] = [
+  custom(RESOURCES.gatewayClasses),
   custom(RESOURCES.gateways),
   custom(RESOURCES.httpRoutes),
   { ...custom(RESOURCES.referenceGrants), statusSubresource: false, alsoServedAs: ['v1beta1'] },
@@ -101,4 +102,15 @@ export const DEFAULT_FAKE_RESOURCES: readonly FakeResource[] = [
   builtIn(RESOURCES.secrets, false),
   builtIn(RESOURCES.endpointSlices, false),
   builtIn(RESOURCES.leases, false),
+  // Read for the Gateway API bundle version (GatewayClass `SupportedVersion`).
+  builtIn(
+    {
+      group: 'apiextensions.k8s.io',
+      version: 'v1',
+      plural: 'customresourcedefinitions',
+      kind: 'CustomResourceDefinition',
+      namespaced: false,
+    },
+    true,
+  ),
 ];
