@@ -7,6 +7,7 @@
  */
 import { resolve, type GatewayStatus, type RouteStatus } from '@switchyard/core';
 import {
+  caseCompileOptions,
   coreTarget,
   observeDecision,
   type CaseFile,
@@ -43,8 +44,7 @@ export function kubernetesTarget(): CaseTarget {
   const core = coreTarget();
   return {
     name: 'kubernetes',
-    // The Kubernetes source does not pass `delegationAllNamespaces` to compile yet: such cases skip.
-    supports: (feature) => feature !== 'options.delegationAllNamespaces' && core.supports(feature),
+    supports: (feature) => core.supports(feature),
     canObserve: (what) => core.canObserve(what),
     open: (caseFile) => KubernetesSession.open(caseFile),
   };
@@ -108,7 +108,6 @@ class KubernetesSession implements CaseSession {
     const key = `${gateway.namespace}/${gateway.name}`;
     let source = this.sources.get(key);
     if (!source) {
-      const { routeWeight, maxDelegationDepth } = this.caseFile.options;
       source = createKubernetesSource({
         kubeConfig: this.api.kubeConfig(),
         gateway,
@@ -117,8 +116,7 @@ class KubernetesSession implements CaseSession {
         backoff: { initialMs: 5, maxMs: 50 },
         leaderElection: false,
         tlsSecrets: true,
-        ...(typeof routeWeight === 'boolean' ? { routeWeight } : {}),
-        ...(typeof maxDelegationDepth === 'number' ? { maxDelegationDepth } : {}),
+        compileOptions: caseCompileOptions(this.caseFile),
       });
       this.sources.set(key, source);
       this.settled = false;

@@ -129,7 +129,7 @@ class CoreSession implements CaseSession {
     let result = this.compiled.get(key);
     if (!result) {
       result = compile(this.objects, {
-        ...compileOptions(this.caseFile),
+        ...caseCompileOptions(this.caseFile),
         ...(gateway ? { gateway } : {}),
       });
       this.compiled.set(key, result);
@@ -183,7 +183,8 @@ function withGatewayAddress(
   return { ...request, host: `${address}${port}` };
 }
 
-function compileOptions(caseFile: CaseFile): CompileOptions {
+/** The compile options a case file sets (`options:`), for every target that compiles. */
+export function caseCompileOptions(caseFile: CaseFile): CompileOptions {
   const { routeWeight, maxDelegationDepth, maxRoutesPerDelegation, delegationAllNamespaces } =
     caseFile.options;
   return {

@@ -50,7 +50,7 @@ export { describeBackend, describeRequestCase } from './describe.js';
 export { checkListenerStatus, checkRouteStatus, compareConditions } from './check-status.js';
 export { sampleBackends, sampleMirrors } from './sampling.js';
 export type { SamplingOptions, Sender } from './sampling.js';
-export { CORE_FEATURES, coreTarget } from './core-target.js';
+export { CORE_FEATURES, caseCompileOptions, coreTarget } from './core-target.js';
 export { echoSetHeaders, observeDecision } from './core-observe.js';
 export type { CoreTargetOptions } from './core-target.js';
 export * from './echo/index.js';

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { compile, resolve } from '@switchyard/core';
 import type { CompileOptions, CompileResult, Mirror } from '@switchyard/core';
 import type { CaseFile, ObjectRef, UpdateStep } from '../case-types.js';
-import { CORE_FEATURES } from '../core-target.js';
+import { CORE_FEATURES, caseCompileOptions } from '../core-target.js';
 import { ECHO_BACKEND_HEADER } from '../echo/server.js';
 import type { EchoBackend, EchoRecord } from '../echo/server.js';
 import type {
@@ -128,17 +128,6 @@ function keyOf(ref: ObjectRef): string {
   return `${ref.namespace}/${ref.name}`;
 }
 
-function compileOptionsOf(caseFile: CaseFile): CompileOptions {
-  const { routeWeight, maxDelegationDepth, maxRoutesPerDelegation, delegationAllNamespaces } =
-    caseFile.options;
-  return {
-    ...(typeof routeWeight === 'boolean' ? { routeWeight } : {}),
-    ...(typeof maxDelegationDepth === 'number' ? { maxDelegationDepth } : {}),
-    ...(typeof maxRoutesPerDelegation === 'number' ? { maxRoutesPerDelegation } : {}),
-    ...(typeof delegationAllNamespaces === 'string' ? { delegationAllNamespaces } : {}),
-  };
-}
-
 function firstGateway(caseFile: CaseFile, objects: readonly KubeObject[]): ObjectRef | undefined {
   if (caseFile.gateway) return caseFile.gateway;
   const gateway = objects.find((object) => object['kind'] === 'Gateway');
@@ -176,7 +165,7 @@ class HttpSession implements CaseSession {
     private readonly options: HttpTargetOptions,
   ) {
     this.objects = withTlsMaterial(caseFile.objects);
-    this.compileOptions = compileOptionsOf(caseFile);
+    this.compileOptions = caseCompileOptions(caseFile);
   }
 
   async start(): Promise<void> {
