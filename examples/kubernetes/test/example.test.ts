@@ -278,4 +278,33 @@ describe('examples/kubernetes: the delegation example served from a Kubernetes A
       async () => (await send('/insurance/pets/1')).status === 404,
     );
   });
+
+  it("a route copying another team's label in its own namespace is not selected", async () => {
+    const before = await answerSamples();
+    // The /banking delegation selects the label banking-bff in namespace banking only.
+    await kube(
+      'POST',
+      `${ROUTES}/insurance/httproutes`,
+      childRoute('insurance', 'impostor', 'banking-bff', [
+        prefixTo('/banking/accounts', 'quotes'),
+        prefixTo('/banking/loans', 'quotes'),
+      ]),
+    );
+    // A marker route applied after it: once it is served, the impostor was compiled too.
+    await kube(
+      'POST',
+      `${ROUTES}/insurance/httproutes`,
+      childRoute('insurance', 'marker', 'insurance-bff', [prefixTo('/insurance/marker', 'quotes')]),
+    );
+    await until('the marker route', async () => (await send('/insurance/marker')).status === 200);
+    expect(await answerSamples()).toEqual(before);
+    expect((await send('/banking/loans/1')).status).toBe(404);
+
+    for (const name of ['impostor', 'marker'])
+      await kube('DELETE', `${ROUTES}/insurance/httproutes/${name}`);
+    await until(
+      'the marker route to be gone',
+      async () => (await send('/insurance/marker')).status === 404,
+    );
+  });
 });
