@@ -42,8 +42,28 @@ export interface Example {
 export async function startExample(options: ExampleOptions = {}): Promise<Example> {
   const services = FOLDERS.flatMap((folder) => serviceKeys(delegationObjects(folder)));
   const backends = await startEchoBackends([...services, EXTERNAL_PROVIDER]);
+  // What is open so far, closed in reverse order by close() or when a later step fails.
+  const opened: (() => Promise<void>)[] = [() => backends.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const close of opened.splice(0).reverse()) await close();
+  };
+  try {
+    return await startOn(backends, opened, closeAll, options);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function startOn(
+  backends: EchoBackends,
+  opened: (() => Promise<void>)[],
+  closeAll: () => Promise<void>,
+  options: ExampleOptions,
+): Promise<Example> {
   const localPort = (key: string): number => Number(new URL(backends.origins.get(key)!).port);
   const api = await startCluster(localPort);
+  opened.push(() => api.close());
 
   const source = createKubernetesSource({
     kubeConfig: api.kubeConfig(),
@@ -54,6 +74,7 @@ export async function startExample(options: ExampleOptions = {}): Promise<Exampl
     leaderElection: false,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
+  opened.push(() => source.close());
   await source.ready;
 
   // Services resolve to their EndpointSlices' ready endpoints; a Service with none answers 503.
@@ -77,6 +98,7 @@ export async function startExample(options: ExampleOptions = {}): Promise<Exampl
     admin: false,
     shutdownGraceMs: 1_000,
   });
+  opened.push(() => gateway.close());
   const at = gateway.addressFor(LISTENER_PORT)!;
   return {
     api,
@@ -84,11 +106,6 @@ export async function startExample(options: ExampleOptions = {}): Promise<Exampl
     gateway,
     backends,
     url: `http://${at.host}:${at.port}`,
-    close: async () => {
-      await gateway.close();
-      await source.close();
-      await api.close();
-      await backends.close();
-    },
+    close: closeAll,
   };
 }
