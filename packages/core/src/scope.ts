@@ -26,46 +26,39 @@ import type {
   TableListener,
 } from './table.js';
 
-interface ScopeIndexes {
-  /** Each scope with all its conditions: the request is inside it. */
-  readonly full: ListenerIndex;
-  /** Each scope with its path conditions only (own and guards): the request's path is inside. */
-  readonly pathOnly: ListenerIndex;
-  readonly scopes: readonly DelegatedScope[];
-}
+/** Which conditions of a scope an index holds. */
+type Conditions = 'all' | 'path';
 
-const indexes = new WeakMap<TableListener, ScopeIndexes | null>();
+const indexes = {
+  /** Each scope with all its conditions: the request is inside it (`delegatedScope`). */
+  all: new WeakMap<TableListener, ListenerIndex | null>(),
+  /** Path conditions only, own and guards: the request's path is inside (`explain`). */
+  path: new WeakMap<TableListener, ListenerIndex | null>(),
+};
 
-/** Built once per listener, on the first 404 that asks. Ranks are positions in `scopes`. */
-function scopeIndexes(listener: TableListener): ScopeIndexes | null {
-  let found = indexes.get(listener);
-  if (found === undefined) {
+/**
+ * The listener's scopes as routes of an index (ranks are positions in `scopes`), built once per
+ * listener and kind, on the first 404 that asks; null when the listener has no scopes.
+ */
+function scopeIndex(listener: TableListener, conditions: Conditions): ListenerIndex | null {
+  const cache = indexes[conditions];
+  let index = cache.get(listener);
+  if (index === undefined) {
     const scopes = listener.scopes ?? [];
-    const asRoute = (
-      scope: DelegatedScope,
-      rank: number,
-      only: (m: CompiledMatch) => CompiledMatch,
-    ) =>
-      ({
-        rank,
-        hostnames: scope.hostnames,
-        match: only(scope.match),
-        guards: scope.guards.map(only),
-        action: { kind: 'respond', status: 404, reason: 'no route in delegated scope' },
-        chain: scope.chain,
-        weight: 0,
-      }) satisfies FlatRoute;
-    found =
-      scopes.length === 0
-        ? null
-        : {
-            full: buildListenerIndex(scopes.map((scope, rank) => asRoute(scope, rank, same))),
-            pathOnly: buildListenerIndex(scopes.map((scope, rank) => asRoute(scope, rank, pathOf))),
-            scopes,
-          };
-    indexes.set(listener, found);
+    const only = conditions === 'all' ? same : pathOf;
+    const routes = scopes.map((scope, rank): FlatRoute => ({
+      rank,
+      hostnames: scope.hostnames,
+      match: only(scope.match),
+      guards: scope.guards.map(only),
+      action: { kind: 'respond', status: 404, reason: 'no route in delegated scope' },
+      chain: scope.chain,
+      weight: 0,
+    }));
+    index = routes.length === 0 ? null : buildListenerIndex(routes);
+    cache.set(listener, index);
   }
-  return found;
+  return index;
 }
 
 const same = (match: CompiledMatch): CompiledMatch => match;
@@ -101,11 +94,11 @@ export function delegatedScope(
     sni: request.sni === undefined ? undefined : hostWithoutPort(request.sni),
   });
   if (!selection.ok) return undefined;
-  const found = scopeIndexes(selection.listener);
-  if (found === null) return undefined;
+  const index = scopeIndex(selection.listener, 'all');
+  if (index === null) return undefined;
   const view = new RequestView(request.method, target.path, target.query, request.headers);
-  const entry = findRoute(found.full, host, view);
-  return entry === undefined ? undefined : found.scopes[entry.rank];
+  const entry = findRoute(index, host, view);
+  return entry === undefined ? undefined : selection.listener.scopes![entry.rank];
 }
 
 /**
@@ -120,11 +113,11 @@ export function coveringScopes(
   host: string | undefined,
   view: RequestView,
 ): DelegatedScope[] {
-  const found = scopeIndexes(listener);
-  if (found === null) return [];
-  return findAll(found.pathOnly, host, view)
+  const index = scopeIndex(listener, 'path');
+  if (index === null) return [];
+  return findAll(index, host, view)
     .sort((a, b) => a.route.chain.length - b.route.chain.length)
-    .map((entry) => found.scopes[entry.rank]!);
+    .map((entry) => listener.scopes![entry.rank]!);
 }
 
 /** The listener's routes flattened under `scope` (their chain starts with its chain), by rank. */
