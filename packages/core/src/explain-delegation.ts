@@ -6,10 +6,10 @@
 import type { NormalizedMatch } from './api/normalized.js';
 import type { RouteRef } from './decision.js';
 import { hostnameMatches } from './compile/hostnames.js';
-import { compileMatch } from './match/compile-match.js';
-import { mismatchReason, pathMatches, prepareMatch } from './match/prepared.js';
+import { mismatchReason, prepareMatch } from './match/prepared.js';
 import type { RequestView } from './match/request-view.js';
-import type { FlatRoute, TableDelegation, TableListener } from './table.js';
+import { coveringScopes, scopeChildren } from './scope.js';
+import type { CompiledMatch, DelegatedScope, FlatRoute, TableListener } from './table.js';
 
 /** A child route tried under a delegation, and the first thing it did not match. */
 export interface DelegatedChild {
@@ -26,7 +26,7 @@ export interface DelegationFacts {
   /** Top-level route first, the delegating parent match last. */
   readonly parent: readonly RouteRef[];
   readonly match: NormalizedMatch;
-  readonly selects: TableDelegation['selects'];
+  readonly selects: DelegatedScope['selects'];
   /** Why the parent match itself does not hold (e.g. `method`), when only its path does. */
   readonly parentReason?: string;
   readonly children: readonly DelegatedChild[];
@@ -36,37 +36,32 @@ export interface DelegationFacts {
 
 const NEAREST = 3;
 
+/** Read from the listener's delegated scopes, found by the matcher's index (`scope.ts`). */
 export function delegationFacts(
   listener: TableListener,
   host: string | undefined,
   view: RequestView,
 ): DelegationFacts[] {
-  const facts: DelegationFacts[] = [];
-  for (const delegation of listener.delegations ?? []) {
-    if (!servesHost(delegation.hostnames, host)) continue;
-    const prepared = prepareMatch(compileMatch(delegation.match));
-    if (!pathMatches(prepared, view.path)) continue;
-    const parentReason = mismatchReason(prepared, view);
-    const routes = listener.routes.filter((route) => isUnder(route, delegation));
-    const children = routes.map((route) => ({
-      chain: route.chain,
-      match: stripCompiled(route),
-      reason: childReason(route, host, view),
-    }));
-    facts.push({
+  return coveringScopes(listener, host, view).map((scope) => {
+    const parentReason = conditionsReason(scope.match, scope.guards, view);
+    const routes = scopeChildren(listener, scope);
+    return {
       step: 'delegation',
-      parent: delegation.chain,
-      match: delegation.match,
-      selects: delegation.selects,
+      parent: scope.chain,
+      match: asWritten(scope.match),
+      selects: scope.selects,
       ...(parentReason === undefined ? {} : { parentReason }),
-      children,
+      children: routes.map((route) => ({
+        chain: route.chain,
+        match: asWritten(route.match),
+        reason: childReason(route, host, view),
+      })),
       nearest: nearestPaths(
         routes.map((r) => r.match.path.value),
         view.path,
       ),
-    });
-  }
-  return facts;
+    };
+  });
 }
 
 function servesHost(hostnames: readonly string[], host: string | undefined): boolean {
@@ -76,35 +71,30 @@ function servesHost(hostnames: readonly string[], host: string | undefined): boo
   return hostnames.some((pattern) => hostnameMatches(pattern, name));
 }
 
-function isUnder(route: FlatRoute, delegation: TableDelegation): boolean {
-  const prefix = delegation.chain;
-  if (route.chain.length <= prefix.length) return false;
-  return prefix.every((ref, i) => sameRef(ref, route.chain[i]!));
-}
-
-function sameRef(a: RouteRef, b: RouteRef): boolean {
-  return (
-    a.namespace === b.namespace &&
-    a.name === b.name &&
-    a.ruleIndex === b.ruleIndex &&
-    a.matchIndex === b.matchIndex
-  );
+/** The first condition of a match or of its guards that the request does not meet. */
+function conditionsReason(
+  match: CompiledMatch,
+  guards: readonly CompiledMatch[],
+  view: RequestView,
+): string | undefined {
+  const own = mismatchReason(prepareMatch(match), view);
+  if (own !== undefined) return own;
+  for (const [i, guard] of guards.entries()) {
+    const reason = mismatchReason(prepareMatch(guard), view);
+    if (reason !== undefined) return `guard ${i}: ${reason}`;
+  }
+  return undefined;
 }
 
 function childReason(route: FlatRoute, host: string | undefined, view: RequestView): string {
   if (!servesHost(route.hostnames, host)) return 'host';
-  const own = mismatchReason(prepareMatch(route.match), view);
-  if (own !== undefined) return own;
-  for (const [i, guard] of route.guards.entries()) {
-    const reason = mismatchReason(prepareMatch(guard), view);
-    if (reason !== undefined) return `guard ${i}: ${reason}`;
-  }
   // Matched here, yet not chosen: a route with higher precedence answered differently.
-  return 'matches; another route ranks first';
+  return conditionsReason(route.match, route.guards, view) ?? 'matches; another route ranks first';
 }
 
-function stripCompiled(route: FlatRoute): NormalizedMatch {
-  const { path, headers, queryParams, method } = route.match;
+/** The match without its compiled regexes: path, and method/headers/query when it has them. */
+function asWritten(match: CompiledMatch): NormalizedMatch {
+  const { path, headers, queryParams, method } = match;
   return method === undefined
     ? { path, headers, queryParams }
     : { path, headers, queryParams, method };

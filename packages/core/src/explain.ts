@@ -34,9 +34,10 @@ export interface Explanation {
  *   `query <name>`, or `guard <ns/name#rule>: <reason>` when an ancestor's delegated match failed
  *   (`guard` then names that chain element);
  * - `winner`: the route that matched and its chain, top-level route first;
- * - `delegation` (after a 404 only): each delegation whose parent match covers the request's
- *   host and path, every child flattened under it with the first thing it did not match, and
- *   the child paths nearest to the request's ({@link DelegationFacts}).
+ * - `delegation` (after a 404 only): each delegated scope (`TableListener.scopes`) whose hostnames
+ *   and path conditions (its own and its ancestors') the request meets, enclosing scopes first;
+ *   why its other conditions fail, if they do; every child flattened under it with the first
+ *   thing it did not match; and the child paths nearest to the request's ({@link DelegationFacts}).
  */
 export type TraceStep =
   | {

@@ -80,21 +80,13 @@ export interface FlatRoute {
   readonly weight: number;
 }
 
-/** A delegating parent rule match and what it selects (delegation rule 1). */
-export interface TableDelegation {
-  /** From the top-level route to the delegating parent match, inclusive. */
-  readonly chain: readonly RouteRef[];
-  /** The parent match as its route wrote it. */
-  readonly match: NormalizedMatch;
-  /** The hostnames the parent serves on this listener; empty = every host. */
-  readonly hostnames: readonly string[];
-  /** The delegation backendRefs: `HTTPRoute` by name or `*`, or `label` with its value. */
-  readonly selects: readonly {
-    readonly group: string;
-    readonly kind: string;
-    readonly namespace: string;
-    readonly name: string;
-  }[];
+/** What a delegating rule selects (delegation rule 1): an HTTPRoute by name or `*`, or a label. */
+export interface DelegationTarget {
+  readonly group: string;
+  /** `HTTPRoute`, or `label` (then `name` is the label value). */
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
 }
 
 export interface TableListener {
@@ -107,17 +99,14 @@ export interface TableListener {
   readonly certificateRefs: readonly ObjectKey[];
   /** Sorted by `rank`. */
   readonly routes: readonly FlatRoute[];
-  /**
-   * Every delegation that has live children on this listener (for `explain`: which delegated
-   * scope covers a request that found no route). Children are the `routes` whose `chain` starts
-   * with the delegation's `chain`.
-   */
-  readonly delegations?: readonly TableDelegation[];
   /** The lookup structure over `routes`; opaque outside `match/`. */
   readonly index: unknown;
   /**
    * The delegating parent matches with live children (delegation rule 17), in precedence order.
-   * They route nothing; `delegatedScope` reads them. Absent in hand-made tables.
+   * They route nothing: `delegatedScope` (is a 404 the gateway's answer?) and `explain` (which
+   * delegation covers a 404, and which children it tried) read them. A scope's children are the
+   * `routes` whose `chain` starts with the scope's `chain`. Absent when there are none, and in
+   * hand-made tables.
    */
   readonly scopes?: readonly DelegatedScope[];
 }
@@ -132,6 +121,8 @@ export interface DelegatedScope {
   readonly guards: readonly CompiledMatch[];
   /** The delegating rule, top-level route first. */
   readonly chain: readonly RouteRef[];
+  /** The delegating rule's delegation backendRefs. */
+  readonly selects: readonly DelegationTarget[];
 }
 
 /**

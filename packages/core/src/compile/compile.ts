@@ -25,9 +25,9 @@ import type {
 import type {
   CompiledMatch,
   DelegatedScope,
+  DelegationTarget,
   FlatRoute,
   RouteTable,
-  TableDelegation,
   TableListener,
 } from '../table.js';
 import { attachToGateway, isGatewayRef } from './attach.js';
@@ -181,9 +181,9 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
     match: compileMatch(candidate.match),
     guards: candidate.guards.length === 0 ? NONE : candidate.guards.map(sharedGuard),
     chain: candidate.links.map(sharedRef),
+    selects: selectsOf(candidate.links[candidate.links.length - 1]!),
   }));
   const { listener } = state;
-  const delegations = delegationsOf(entries, sharedRef);
   return {
     name: listener.name,
     port: listener.port,
@@ -194,7 +194,6 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
       name,
     })),
     routes,
-    ...(delegations.length > 0 ? { delegations } : {}),
     ...(scopes.length > 0 ? { scopes } : {}),
     // The index is opaque outside match/ and never written after it is built: freezing it only at
     // the top keeps `deepFreeze` from walking every trie node (a fifth of compile at 10k routes).
@@ -202,28 +201,11 @@ function buildListener(state: ListenerState, served: readonly Served[]): TableLi
   };
 }
 
-/** Each delegating parent match with live children, once, in route order. */
-function delegationsOf(
-  entries: readonly { candidate: Candidate; hostnames: readonly string[] }[],
-  sharedRef: (link: Link) => RouteRef,
-): TableDelegation[] {
-  const found = new Map<Link, TableDelegation>();
-  for (const { candidate, hostnames } of entries) {
-    const { links } = candidate;
-    for (let i = 0; i < links.length - 1; i++) {
-      const link = links[i]!;
-      if (found.has(link)) continue;
-      found.set(link, {
-        chain: links.slice(0, i + 1).map(sharedRef),
-        match: link.match ?? link.rule.matches[link.matchIndex]!,
-        hostnames,
-        selects: link.rule.backendRefs
-          .filter(isDelegationRef)
-          .map(({ group, kind, namespace, name }) => ({ group, kind, namespace, name })),
-      });
-    }
-  }
-  return [...found.values()];
+/** The delegation backendRefs of the delegating rule at `link`. */
+function selectsOf(link: Link): DelegationTarget[] {
+  return link.rule.backendRefs
+    .filter(isDelegationRef)
+    .map(({ group, kind, namespace, name }) => ({ group, kind, namespace, name }));
 }
 
 function routeRef(link: Link): RouteRef {

@@ -15,7 +15,8 @@ export interface ServedCandidates {
   readonly hostnames: readonly string[];
 }
 
-interface DelegatedScope {
+/** A top-level prefix delegated to one namespace (for shadowing findings; not a table scope). */
+interface DelegatedPrefix {
   readonly parent: NormalizedRoute;
   readonly prefix: string;
   readonly namespace: string;
@@ -24,7 +25,7 @@ interface DelegatedScope {
 
 /** `shadows-delegated-prefix`, for the candidates served on one listener. */
 export function shadowFindings(served: readonly ServedCandidates[], env: CompileEnv): void {
-  const byPrefix = new Map<string, DelegatedScope[]>();
+  const byPrefix = new Map<string, DelegatedPrefix[]>();
   // Candidates flattened under one parent match share its Link object: each (link, namespace,
   // hostnames) is looked at once, not once per flattened route.
   const seen = new Map<Link, Set<string>>();
@@ -83,15 +84,15 @@ export function shadowFindings(served: readonly ServedCandidates[], env: Compile
  */
 function claimedScopes(
   match: NormalizedMatch,
-  byPrefix: ReadonlyMap<string, readonly DelegatedScope[]>,
-  all: readonly DelegatedScope[],
-): readonly DelegatedScope[] {
+  byPrefix: ReadonlyMap<string, readonly DelegatedPrefix[]>,
+  all: readonly DelegatedPrefix[],
+): readonly DelegatedPrefix[] {
   if (match.path.type === 'RegularExpression') {
     const literal = canonicalPathValue(regexLiteralPrefix(match.path.value));
     return all.filter((s) => withinPrefix(s.prefix, literal) || s.prefix.startsWith(literal));
   }
   const value = match.path.value;
-  const found: DelegatedScope[] = [...(byPrefix.get('/') ?? [])];
+  const found: DelegatedPrefix[] = [...(byPrefix.get('/') ?? [])];
   // Every segment boundary of the value is a stem a scope may be keyed by (`/` is taken above).
   for (let i = value.length; i > 0; i = value.lastIndexOf('/', i - 1)) {
     const stem = value.slice(0, i);

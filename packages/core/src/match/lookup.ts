@@ -88,6 +88,50 @@ export function hostBucketOrder(index: ListenerIndex, host: string | undefined):
   return labels;
 }
 
+/**
+ * Every entry that matches, not only the first: bucket by bucket in `findRoute`'s order, by rank
+ * inside a bucket, each entry once. For questions asked after a 404 (`explain`), not for routing.
+ */
+export function findAll(
+  index: ListenerIndex,
+  host: string | undefined,
+  request: RequestView,
+): IndexEntry[] {
+  const found: IndexEntry[] = [];
+  const seen = new Set<number>();
+  for (const bucket of bucketsFor(index, host)) {
+    const count = meetAlongPath(bucket, request.path);
+    const matched: IndexEntry[] = [];
+    for (let list = 0; list < count; list++) {
+      for (let i = starts[list]!; i < ends[list]!; i++) {
+        const entry = bucket.entries[i]!;
+        if (!seen.has(entry.rank) && entryMatches(entry, request)) matched.push(entry);
+      }
+    }
+    matched.sort((a, b) => a.rank - b.rank);
+    for (const entry of matched) {
+      if (seen.has(entry.rank)) continue;
+      seen.add(entry.rank);
+      found.push(entry);
+    }
+  }
+  return found;
+}
+
+function bucketsFor(index: ListenerIndex, host: string | undefined): PathIndex[] {
+  const buckets: PathIndex[] = [];
+  if (host !== undefined) {
+    const exact = index.exactHosts.get(host);
+    if (exact !== undefined) buckets.push(exact);
+    for (let dot = host.indexOf('.', 1); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+      const bucket = index.wildcardHosts.get(host.slice(dot + 1));
+      if (bucket !== undefined) buckets.push(bucket);
+    }
+  }
+  if (index.anyHost !== undefined) buckets.push(index.anyHost);
+  return buckets;
+}
+
 // Scratch for the lists met along the path: where each starts and ends in `PathIndex.entries`,
 // its first rank, and the merge's cursor.
 const starts: number[] = [];
@@ -101,7 +145,19 @@ function findInBucket(
   tracer: LookupTracer | undefined,
   label: string,
 ): IndexEntry | undefined {
-  const path = request.path;
+  const count = meetAlongPath(index, request.path);
+  if (count === 0) return undefined;
+  return count === 1
+    ? firstInList(index.entries, starts[0]!, ends[0]!, request, tracer, label)
+    : firstInMerge(index.entries, count, request, tracer, label);
+}
+
+/**
+ * Walks the trie along `path` and notes, in the scratch arrays, every candidate list met (the
+ * prefix lists of the nodes on the way, the exact list of the node the whole path ends at).
+ * Returns how many.
+ */
+function meetAlongPath(index: PathIndex, path: string): number {
   const length = path.length;
   const nodes = index.nodes;
   // `fields` is the `p` of the current node's record (see `PathIndex`).
@@ -141,10 +197,7 @@ function findInBucket(
     }
     start = end + 1;
   }
-  if (count === 0) return undefined;
-  return count === 1
-    ? firstInList(index.entries, starts[0]!, ends[0]!, request, tracer, label)
-    : firstInMerge(index.entries, count, request, tracer, label);
+  return count;
 }
 
 /** Notes the list described at `nodes[at..at+2]` when it is not empty; the new count. */
