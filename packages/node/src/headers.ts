@@ -14,25 +14,16 @@
  *   connection).
  * - Forwarding headers follow `forwarding.ts`; the gateway's `Via` is added to every request.
  */
-import { applyHeaderModifier } from '@switchyard/core';
+import {
+  PROTECTED_HEADER_NAMES,
+  PROTECTED_HEADER_PREFIXES,
+  applyHeaderModifier,
+  hasForbiddenValueCharacter,
+  isProtectedHeaderName,
+} from '@switchyard/core';
 import type { HeaderModifier } from '@switchyard/core';
 import { forwardedElement } from './forwarding.js';
 import type { ForwardingPolicy } from './forwarding.js';
-
-const HOP_BY_HOP: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-]);
-
-/** True for headers that describe one connection and must not be forwarded (lower-case name). */
-export function isHopByHop(lower: string): boolean {
-  return HOP_BY_HOP.has(lower) || lower.startsWith('proxy-');
-}
 
 /** The header prefix the gateway keeps for itself (`x-switchyard-error`). */
 const RESERVED_PREFIX = 'x-switchyard-';
@@ -43,23 +34,34 @@ export function isReserved(lower: string): boolean {
 }
 
 /**
- * True for header names no modifier may touch (decision 19): hop-by-hop, `Content-Length`,
- * `Proxy-*`, `x-switchyard-*`.
- * TODO(core-hostile): use `isProtectedHeaderName` from `@switchyard/core` once it is exported, so
- * the compiler and the runtime share one list.
+ * Hop-by-hop headers (RFC 9110 7.6.1, plus `Proxy-*` and HTTP/2's `HTTP2-Settings`) are the
+ * core's protected names (decision 19) minus the two that are not about one connection:
+ * `Content-Length` describes the message and is forwarded, `x-switchyard-*` is the gateway's own
+ * and handled by `isReserved`. Derived, so the compile-time and run-time lists cannot differ.
  */
-export function isProtectedHeaderName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return isHopByHop(lower) || lower === 'content-length' || isReserved(lower);
+const HOP_BY_HOP: ReadonlySet<string> = new Set(
+  PROTECTED_HEADER_NAMES.filter((name) => name !== 'content-length'),
+);
+const HOP_BY_HOP_PREFIXES: readonly string[] = PROTECTED_HEADER_PREFIXES.filter(
+  (prefix) => !isReserved(prefix),
+);
+
+/** True for headers that describe one connection and must not be forwarded (lower-case name). */
+export function isHopByHop(lower: string): boolean {
+  if (HOP_BY_HOP.has(lower)) return true;
+  for (const prefix of HOP_BY_HOP_PREFIXES) if (lower.startsWith(prefix)) return true;
+  return false;
 }
 
+/** Decision 19's names, from the core: the same function the compiler validates filters with. */
+export { isProtectedHeaderName };
+
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 
 /** True when a modifier may write this header: a token name, unprotected, no CR/LF/NUL. */
 function writable(name: string, value: string | undefined): boolean {
   if (!TOKEN.test(name) || isProtectedHeaderName(name)) return false;
-  return value === undefined || !LINE_BREAK_OR_NUL.test(value);
+  return value === undefined || !hasForbiddenValueCharacter(value);
 }
 
 const guarded = new WeakMap<HeaderModifier, HeaderModifier>();
