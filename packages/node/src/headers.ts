@@ -183,18 +183,51 @@ export function upstreamHeaders(
   }
   if (input.host !== undefined) out.push('host', input.host);
   if (input.forwarding !== undefined) pushForwarding(out, received, input);
-  if (input.via !== undefined) {
-    // RFC 9110 7.6.3: the received protocol's version; HTTP/2 is `2`, not Node's `2.0`.
-    const version = input.httpVersion === '2.0' ? '2' : (input.httpVersion ?? '1.1');
-    const hop = `${version} ${input.via}`;
-    out.push('via', via === undefined ? hop : `${via}, ${hop}`);
-  }
+  const hop = viaHop(input);
+  if (hop !== undefined) out.push('via', via === undefined ? hop : `${via}, ${hop}`);
   if (idHeader !== undefined) {
     requestId ??= generateId();
     out.push(idHeader, requestId);
   }
   sink.requestId = requestId;
   return out;
+}
+
+/** The gateway's own `Via` element (`1.1 pseudonym`), or undefined when it adds none. */
+export function viaHop(
+  input: Pick<UpstreamHeaderInput, 'via' | 'httpVersion'>,
+): string | undefined {
+  if (input.via === undefined) return undefined;
+  // RFC 9110 7.6.3: the received protocol's version; HTTP/2 is `2`, not Node's `2.0`.
+  const version = input.httpVersion === '2.0' ? '2' : (input.httpVersion ?? '1.1');
+  return `${version} ${input.via}`;
+}
+
+/**
+ * Decision 21 after the route's header modifiers: `Via` is not a protected header (a route may
+ * rewrite or remove the chain it received), but the gateway's own hop is what closes loops
+ * (through another gateway, a mirror or NAT back to this one), so it is put back last when a
+ * modifier removed or replaced it. `flat` itself when it still ends with `hop`.
+ */
+export function keepViaHop(flat: string[], hop: string | undefined): string[] {
+  if (hop === undefined) return flat;
+  let chain: string | undefined;
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i]!.toLowerCase() !== 'via') continue;
+    chain = chain === undefined ? flat[i + 1]! : `${chain}, ${flat[i + 1]!}`;
+  }
+  if (chain !== undefined && lastHop(chain) === hop) return flat;
+  const out: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i]!.toLowerCase() !== 'via') out.push(flat[i]!, flat[i + 1]!);
+  }
+  out.push('via', chain === undefined || chain.trim() === '' ? hop : `${chain}, ${hop}`);
+  return out;
+}
+
+function lastHop(chain: string): string {
+  const comma = chain.lastIndexOf(',');
+  return chain.slice(comma + 1).trim();
 }
 
 /** Decision 16: edge values replace the client's, unless the peer is a trusted proxy. */
