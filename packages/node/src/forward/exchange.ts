@@ -323,11 +323,14 @@ export class Exchange implements FinishedExchange {
       return true;
     }
     const decision = this.decision;
-    const flat = applyModifiers(
+    let flat = applyModifiers(
       downstreamHeaders(raw),
       [decision.responseHeaders, this.backend.responseHeaders],
       corsHeadersFor(decision, this.req.headers.origin),
     );
+    // Backends are reached over HTTP/1.1: that is the protocol this hop received the answer in.
+    const responseVia = this.ctx.responseVia;
+    if (responseVia !== undefined) flat = keepViaHop(flat, `1.1 ${responseVia}`);
     try {
       writeHead(this.res, status, flat);
     } catch (error) {
