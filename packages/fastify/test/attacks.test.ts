@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '@switchyard/core';
 import { staticResolver } from '@switchyard/node';
-import { onlyRequest, rawGet, runAttack, startRawBackend } from '@switchyard/test-kit';
+import { onlyRequest, rawExchange, rawGet, runAttack, startRawBackend } from '@switchyard/test-kit';
 import type { AttackCase, AttackWorld, RawBackend } from '@switchyard/test-kit';
 import { switchyard } from '../src/index.js';
 import { flavours } from './support/flavours.js';
@@ -241,5 +241,33 @@ describe.each(flavours)('$name: attacks through the plugin', (flavour) => {
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     await runAttack(world, c, port);
+  });
+});
+
+describe.each(flavours)('$name: guardServer: false', (flavour) => {
+  let app: FastifyInstance;
+  let port: number;
+
+  beforeAll(async () => {
+    app = flavour.create();
+    await app.register(switchyard, {
+      source: compile(objects()).table,
+      resolver: staticResolver({}),
+      logger: false,
+      guardServer: false,
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    port = typeof address === 'object' && address !== null ? address.port : 0;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("decision 18: opting out leaves Fastify's own clientError answer (no code)", async () => {
+    const outcome = await rawExchange(port, 'HELLO\r\n\r\n', { responses: 1 });
+    expect(outcome.responses.map((r) => r.status)).toEqual([400]);
+    expect(outcome.responses[0]!.headers['x-switchyard-error']).toBeUndefined();
   });
 });
