@@ -12,7 +12,10 @@
  *   CR, LF or NUL. The compiler makes such filters invalid; this is the runtime guard that holds
  *   whatever table it is given (a route must not be able to forge the next answer on a
  *   connection).
- * - Forwarding headers follow `forwarding.ts`; the gateway's `Via` is added to every request.
+ * - Forwarding headers follow `forwarding.ts`; the gateway's `Via` hop is added to every request
+ *   and mirror copy, and put back after route modifiers (`keepViaHop`), so a request that comes
+ *   back to this gateway is always recognised (decision 21). A modifier may still rewrite the
+ *   hops it received: two gateways whose routes both remove `Via` can loop between each other.
  */
 import {
   PROTECTED_HEADER_NAMES,
