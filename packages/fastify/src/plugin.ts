@@ -24,6 +24,7 @@ import type {
 import {
   InvalidOptionError,
   createProxy,
+  guardServer,
   handOff,
   isUnrouted,
   toResolveRequest,
@@ -85,6 +86,14 @@ export interface SwitchyardFastifyOptions extends Omit<ProxyOptions, 'logger'>, 
    * default false. Unrouted upgrades are left to other `upgrade` listeners when there are any.
    */
   readonly websocket?: boolean;
+  /**
+   * Answer what Node's parser refuses (400 bad bytes, 431, 408), `CONNECT` (501), `Expect` other
+   * than `100-continue` (417) and a missing Host (400) with the gateway's coded answers, in
+   * pipeline order, as `@switchyard/node` does: `guardServer` on `fastify.server`, in place of
+   * Fastify's own `clientError` handler (so Fastify's `clientErrorHandler` option no longer
+   * runs). Default true; `false` leaves the server as Fastify set it up.
+   */
+  readonly guardServer?: boolean;
 }
 
 interface PendingHandoff {
@@ -132,6 +141,7 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
     return { decision, unrouted: isUnrouted(decision, table, request) };
   };
 
+  if (options.guardServer !== false) guardFastifyServer(fastify.server);
   fastify.decorateRequest('switchyard', null);
 
   fastify.addHook(
@@ -198,10 +208,9 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
   if (options.websocket === true) {
     const server = fastify.server;
     upgrade = (req, socket, head) => {
-      let decision: Decision;
       let unrouted: boolean;
       try {
-        ({ decision, unrouted } = decide(req));
+        ({ unrouted } = decide(req));
       } catch {
         socket.destroy();
         return;
@@ -229,6 +238,23 @@ const plugin: FastifyPluginCallback<SwitchyardFastifyOptions> = (fastify, option
   });
   done();
 };
+
+const guardedServers = new WeakSet<object>();
+
+/**
+ * `guardServer` on Fastify's server, once per server (several instances may share one). Fastify
+ * installs its own `clientError` listener, which answers parser errors without a code and closes
+ * the socket at once, overtaking pipelined answers: it is removed so only the gateway's answers.
+ */
+function guardFastifyServer(server: FastifyInstance['server']): void {
+  if (guardedServers.has(server)) return;
+  guardedServers.add(server);
+  const events = server as unknown as NodeJS.EventEmitter;
+  for (const listener of events.listeners('clientError')) {
+    events.off('clientError', listener as (...args: unknown[]) => void);
+  }
+  guardServer(server as unknown as Parameters<typeof guardServer>[0]);
+}
 
 function finished(reply: FastifyReply): Promise<void> {
   const res = reply.raw;

@@ -1,12 +1,13 @@
 // The raw-socket attack suite's cases that concern request intake, run through the Fastify
 // plugin (Fastify 5 and 4, `websocket: true`). Same answers, same codes, same backend receipts as
-// the Node gateway (packages/node/test/attacks). Parser-level answers (400 from the parser, 417,
-// CONNECT, pipelined errors) are not here: Fastify installs its own `clientError` handler.
+// the Node gateway (packages/node/test/attacks), parser-level answers included (400 from the
+// parser, 431, 417, CONNECT, a missing Host, a pipelined error): the plugin puts `guardServer` on
+// `fastify.server` in place of Fastify's own `clientError` handler.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '@switchyard/core';
 import { staticResolver } from '@switchyard/node';
-import { onlyRequest, rawGet, runAttack, startRawBackend } from '@switchyard/test-kit';
+import { onlyRequest, rawExchange, rawGet, runAttack, startRawBackend } from '@switchyard/test-kit';
 import type { AttackCase, AttackWorld, RawBackend } from '@switchyard/test-kit';
 import { switchyard } from '../src/index.js';
 import { flavours } from './support/flavours.js';
@@ -14,6 +15,7 @@ import { flavours } from './support/flavours.js';
 const PSEUDONYM = 'sy-fastify';
 const HOST = 'Host: api.example.com';
 const CLOSE = 'Connection: close';
+const SLOW = rawGet('/echo/slow?delay=150', HOST);
 const H2C = [
   'Connection: Upgrade, HTTP2-Settings',
   'Upgrade: h2c',
@@ -78,6 +80,13 @@ const cases: AttackCase<World>[] = [
     backend: 'nothing',
   },
   {
+    name: 'decision 15: a missing Host answers 400',
+    send: rawGet('/echo'),
+    statuses: [400],
+    codes: ['SWY_BAD_HOST'],
+    backend: 'nothing',
+  },
+  {
     name: 'decision 15: a malformed port answers 400',
     send: rawGet('/echo', 'Host: api.example.com:evil'),
     statuses: [400],
@@ -121,6 +130,48 @@ const cases: AttackCase<World>[] = [
     statuses: [414],
     codes: ['SWY_URI_TOO_LONG'],
     backend: 'nothing',
+  },
+  {
+    name: 'rule 26: an oversized header block answers 431',
+    send: rawGet('/echo', HOST, `X-Big: ${'a'.repeat(20_000)}`),
+    statuses: [431],
+    codes: ['SWY_HEADERS_TOO_LARGE'],
+    backend: 'nothing',
+  },
+  {
+    name: 'CL + TE answers 400',
+    send: `POST /echo HTTP/1.1\r\n${HOST}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+    statuses: [400],
+    codes: ['SWY_BAD_REQUEST'],
+    backend: 'nothing',
+  },
+  {
+    name: 'a NUL inside a header value answers 400',
+    send: `GET /echo HTTP/1.1\r\n${HOST}\r\nX-A: a\u0000b\r\n\r\n`,
+    statuses: [400],
+    codes: ['SWY_BAD_REQUEST'],
+    backend: 'nothing',
+  },
+  {
+    name: 'decision 18: CONNECT answers 501',
+    send: 'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n',
+    statuses: [501],
+    codes: ['SWY_METHOD_NOT_SUPPORTED'],
+    backend: 'nothing',
+  },
+  {
+    name: 'decision 18: Expect: foo answers 417',
+    send: rawGet('/echo', HOST, 'Expect: foo'),
+    statuses: [417],
+    codes: ['SWY_EXPECTATION_FAILED'],
+    backend: 'nothing',
+  },
+  {
+    name: 'decision 18: garbage after a slow request answers 400 second',
+    send: SLOW + 'GARBAGE\r\n\r\n',
+    statuses: [200, 400],
+    codes: [null, 'SWY_BAD_REQUEST'],
+    backend: (world) => expect(onlyRequest(world.echo).url).toBe('/echo/slow?delay=150'),
   },
   {
     name: 'decision 17: h2c is served as plain HTTP',
@@ -190,5 +241,33 @@ describe.each(flavours)('$name: attacks through the plugin', (flavour) => {
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     await runAttack(world, c, port);
+  });
+});
+
+describe.each(flavours)('$name: guardServer: false', (flavour) => {
+  let app: FastifyInstance;
+  let port: number;
+
+  beforeAll(async () => {
+    app = flavour.create();
+    await app.register(switchyard, {
+      source: compile(objects()).table,
+      resolver: staticResolver({}),
+      logger: false,
+      guardServer: false,
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    port = typeof address === 'object' && address !== null ? address.port : 0;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("decision 18: opting out leaves Fastify's own clientError answer (no code)", async () => {
+    const outcome = await rawExchange(port, 'HELLO\r\n\r\n', { responses: 1 });
+    expect(outcome.responses.map((r) => r.status)).toEqual([400]);
+    expect(outcome.responses[0]!.headers['x-switchyard-error']).toBeUndefined();
   });
 });

@@ -59,7 +59,28 @@ export function handleClientError(error: Error & { code?: string }, socket: Dupl
   answered.add(socket);
   socket.pause();
   const failure = parserError(error);
-  whenIdle(socket, () => writeRawError(socket, failure));
+  whenIdle(socket, () => {
+    writeRawError(socket, failure);
+    socket.once('finish', () => drainThenClose(socket));
+  });
+}
+
+/** How long a refused connection may stay open after its answer was written. */
+const LINGER_MS = 1000;
+
+/**
+ * After the answer: read and discard whatever the client still sends, so its close is seen and
+ * the socket ends (HTTP servers allow half-open sockets: a paused one would stay open, and
+ * `server.close()` in Fastify or an app would wait for it forever). Closing at once instead could
+ * reset the connection while unread bytes remain, and the client would lose the answer. A client
+ * that never closes is cut after `LINGER_MS`.
+ */
+function drainThenClose(socket: Duplex): void {
+  if (socket.destroyed) return;
+  socket.resume();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 /** For `server.on('connect', handleConnect)`: the gateway is not a forward proxy (501). */

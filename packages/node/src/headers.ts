@@ -12,27 +12,21 @@
  *   CR, LF or NUL. The compiler makes such filters invalid; this is the runtime guard that holds
  *   whatever table it is given (a route must not be able to forge the next answer on a
  *   connection).
- * - Forwarding headers follow `forwarding.ts`; the gateway's `Via` is added to every request.
+ * - Forwarding headers follow `forwarding.ts`; the gateway's `Via` hop is added to every request
+ *   and mirror copy, and put back after route modifiers (`keepViaHop`), so a request that comes
+ *   back to this gateway is always recognised (decision 21). A modifier may still rewrite the
+ *   hops it received: two gateways whose routes both remove `Via` can loop between each other.
  */
-import { applyHeaderModifier } from '@switchyard/core';
+import {
+  PROTECTED_HEADER_NAMES,
+  PROTECTED_HEADER_PREFIXES,
+  applyHeaderModifier,
+  hasForbiddenValueCharacter,
+  isProtectedHeaderName,
+} from '@switchyard/core';
 import type { HeaderModifier } from '@switchyard/core';
 import { forwardedElement } from './forwarding.js';
 import type { ForwardingPolicy } from './forwarding.js';
-
-const HOP_BY_HOP: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'http2-settings',
-]);
-
-/** True for headers that describe one connection and must not be forwarded (lower-case name). */
-export function isHopByHop(lower: string): boolean {
-  return HOP_BY_HOP.has(lower) || lower.startsWith('proxy-');
-}
 
 /** The header prefix the gateway keeps for itself (`x-switchyard-error`). */
 const RESERVED_PREFIX = 'x-switchyard-';
@@ -43,23 +37,34 @@ export function isReserved(lower: string): boolean {
 }
 
 /**
- * True for header names no modifier may touch (decision 19): hop-by-hop, `Content-Length`,
- * `Proxy-*`, `x-switchyard-*`.
- * TODO(core-hostile): use `isProtectedHeaderName` from `@switchyard/core` once it is exported, so
- * the compiler and the runtime share one list.
+ * Hop-by-hop headers (RFC 9110 7.6.1, plus `Proxy-*` and HTTP/2's `HTTP2-Settings`) are the
+ * core's protected names (decision 19) minus the two that are not about one connection:
+ * `Content-Length` describes the message and is forwarded, `x-switchyard-*` is the gateway's own
+ * and handled by `isReserved`. Derived, so the compile-time and run-time lists cannot differ.
  */
-export function isProtectedHeaderName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return isHopByHop(lower) || lower === 'content-length' || isReserved(lower);
+const HOP_BY_HOP: ReadonlySet<string> = new Set(
+  PROTECTED_HEADER_NAMES.filter((name) => name !== 'content-length'),
+);
+const HOP_BY_HOP_PREFIXES: readonly string[] = PROTECTED_HEADER_PREFIXES.filter(
+  (prefix) => !isReserved(prefix),
+);
+
+/** True for headers that describe one connection and must not be forwarded (lower-case name). */
+export function isHopByHop(lower: string): boolean {
+  if (HOP_BY_HOP.has(lower)) return true;
+  for (const prefix of HOP_BY_HOP_PREFIXES) if (lower.startsWith(prefix)) return true;
+  return false;
 }
 
+/** Decision 19's names, from the core: the same function the compiler validates filters with. */
+export { isProtectedHeaderName };
+
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 
 /** True when a modifier may write this header: a token name, unprotected, no CR/LF/NUL. */
 function writable(name: string, value: string | undefined): boolean {
   if (!TOKEN.test(name) || isProtectedHeaderName(name)) return false;
-  return value === undefined || !LINE_BREAK_OR_NUL.test(value);
+  return value === undefined || !hasForbiddenValueCharacter(value);
 }
 
 const guarded = new WeakMap<HeaderModifier, HeaderModifier>();
@@ -181,18 +186,51 @@ export function upstreamHeaders(
   }
   if (input.host !== undefined) out.push('host', input.host);
   if (input.forwarding !== undefined) pushForwarding(out, received, input);
-  if (input.via !== undefined) {
-    // RFC 9110 7.6.3: the received protocol's version; HTTP/2 is `2`, not Node's `2.0`.
-    const version = input.httpVersion === '2.0' ? '2' : (input.httpVersion ?? '1.1');
-    const hop = `${version} ${input.via}`;
-    out.push('via', via === undefined ? hop : `${via}, ${hop}`);
-  }
+  const hop = viaHop(input);
+  if (hop !== undefined) out.push('via', via === undefined ? hop : `${via}, ${hop}`);
   if (idHeader !== undefined) {
     requestId ??= generateId();
     out.push(idHeader, requestId);
   }
   sink.requestId = requestId;
   return out;
+}
+
+/** The gateway's own `Via` element (`1.1 pseudonym`), or undefined when it adds none. */
+export function viaHop(
+  input: Pick<UpstreamHeaderInput, 'via' | 'httpVersion'>,
+): string | undefined {
+  if (input.via === undefined) return undefined;
+  // RFC 9110 7.6.3: the received protocol's version; HTTP/2 is `2`, not Node's `2.0`.
+  const version = input.httpVersion === '2.0' ? '2' : (input.httpVersion ?? '1.1');
+  return `${version} ${input.via}`;
+}
+
+/**
+ * Decision 21 after the route's header modifiers: `Via` is not a protected header (a route may
+ * rewrite or remove the chain it received), but the gateway's own hop is what closes loops
+ * (through another gateway, a mirror or NAT back to this one), so it is put back last when a
+ * modifier removed or replaced it. `flat` itself when it still ends with `hop`.
+ */
+export function keepViaHop(flat: string[], hop: string | undefined): string[] {
+  if (hop === undefined) return flat;
+  let chain: string | undefined;
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i]!.toLowerCase() !== 'via') continue;
+    chain = chain === undefined ? flat[i + 1]! : `${chain}, ${flat[i + 1]!}`;
+  }
+  if (chain !== undefined && lastHop(chain) === hop) return flat;
+  const out: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i]!.toLowerCase() !== 'via') out.push(flat[i]!, flat[i + 1]!);
+  }
+  out.push('via', chain === undefined || chain.trim() === '' ? hop : `${chain}, ${hop}`);
+  return out;
+}
+
+function lastHop(chain: string): string {
+  const comma = chain.lastIndexOf(',');
+  return chain.slice(comma + 1).trim();
 }
 
 /** Decision 16: edge values replace the client's, unless the peer is a trusted proxy. */

@@ -33,6 +33,12 @@ export interface IntakeOptions {
   /** See `ProxyOptions.via`. */
   readonly via?: string;
   /**
+   * Add the gateway's `Via` hop to responses from backends too; default false. RFC 9110 7.6.3
+   * requires `Via` on requests a gateway forwards and makes it optional on responses ("MAY");
+   * off by default, the pseudonym is not shown to clients.
+   */
+  readonly responseVia?: boolean;
+  /**
    * `Upgrade` protocols tunnelled to backends; default `['websocket']`. Any other token (`h2c`
    * included) is removed and the request served as plain HTTP.
    */

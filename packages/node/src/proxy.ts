@@ -175,6 +175,7 @@ class Engine implements EngineContext, ProxyEngine {
   readonly generateId: () => string;
   readonly forwarding: ForwardingPolicy | undefined;
   readonly via: string;
+  readonly responseVia: string | undefined;
   readonly intake: IntakePolicy;
   readonly requestTimeoutMs: number | undefined;
   readonly backendTimeoutMs: number | undefined;
@@ -209,6 +210,7 @@ class Engine implements EngineContext, ProxyEngine {
       options.forwardedHeaders === false ? undefined : forwardingPolicy(options.trustedProxies);
     this.intake = intakePolicy(options);
     this.via = this.intake.via;
+    this.responseVia = options.responseVia === true ? this.via : undefined;
     this.requestTimeoutMs = positive(options.timeouts?.requestMs, 'timeouts.requestMs');
     this.backendTimeoutMs = positive(
       options.timeouts?.backendRequestMs,

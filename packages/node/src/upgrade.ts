@@ -15,7 +15,13 @@ import { chooseBackend } from './forward/choose.js';
 import { answered } from './forward/context.js';
 import type { EngineContext } from './forward/context.js';
 import { classifyFailure, failureError } from './forward/failure.js';
-import { applyModifiers, downstreamHeaders, upstreamHeaders } from './headers.js';
+import {
+  applyModifiers,
+  downstreamHeaders,
+  keepViaHop,
+  upstreamHeaders,
+  viaHop,
+} from './headers.js';
 import { ERROR_HEADER, remoteAddressOf } from './respond.js';
 
 /** Writes a complete HTTP/1.1 answer on a raw socket and closes it. */
@@ -246,7 +252,10 @@ export function proxyUpgrade(
     sink,
     ctx.generateId,
   );
-  const headers = applyModifiers(base, [decision.requestHeaders, backend.requestHeaders]);
+  const headers = keepViaHop(
+    applyModifiers(base, [decision.requestHeaders, backend.requestHeaders]),
+    viaHop({ via: ctx.via, httpVersion: req.httpVersion }),
+  );
   const handler = new UpgradeHandler(
     ctx,
     tunnels,

@@ -8,6 +8,7 @@ import {
   applyModifiers,
   downstreamHeaders,
   guardModifier,
+  keepViaHop,
   upstreamHeaders,
 } from '../src/headers.js';
 import { staticResolver } from '../src/index.js';
@@ -347,5 +348,25 @@ describe('decision 16: forwarding headers at the edge and behind trusted proxies
   it('a bad trusted address is an option error naming the entry', () => {
     expect(() => forwardingPolicy({ addresses: ['10.0.0.0/99'] })).toThrow(/10\.0\.0\.0\/99/);
     expect(() => forwardingPolicy({ hops: -1 })).toThrow(/hops/);
+  });
+});
+
+describe('keepViaHop', () => {
+  it('decision 21: puts the own hop back last after a modifier removed or replaced it', () => {
+    const hop = '1.1 gw';
+    const untouched = ['via', '1.1 edge, 1.1 gw', 'x-a', '1'];
+    expect(keepViaHop(untouched, hop)).toBe(untouched);
+    expect(keepViaHop(['x-a', '1'], hop)).toEqual(['x-a', '1', 'via', '1.1 gw']);
+    expect(keepViaHop(['Via', '1.1 other', 'x-a', '1'], hop)).toEqual([
+      'x-a',
+      '1',
+      'via',
+      '1.1 other, 1.1 gw',
+    ]);
+    expect(keepViaHop(['via', '1.1 gw, 1.1 other'], hop)).toEqual([
+      'via',
+      '1.1 gw, 1.1 other, 1.1 gw',
+    ]);
+    expect(keepViaHop(['x-a', '1'], undefined)).toEqual(['x-a', '1']);
   });
 });

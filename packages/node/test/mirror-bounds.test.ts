@@ -137,9 +137,9 @@ describe('rule 28: two gateways mirroring to each other', () => {
     }
     expect((await send(`${a.url()}/start`)).status).toBe(200);
     await sleep(500);
-    // A's primary, and B's primary for each of A's two copies. B's intake drops the client-sent
-    // x-switchyard-mirror, so B does mirror back, but every copy B sends carries A's pseudonym in
-    // Via and A refuses it (508, decision 21) before it reaches a backend.
+    // A's primary, and B's primary for each of A's two copies: B fires no mirror for a request
+    // carrying x-switchyard-mirror, and a copy that came back to A anyway would carry A's
+    // pseudonym in Via and be refused (508, decision 21; mirror-loops.test.ts).
     expect(hits).toBe(3);
   });
 });

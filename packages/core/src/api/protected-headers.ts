@@ -15,6 +15,8 @@ export const PROTECTED_HEADER_NAMES: readonly string[] = Object.freeze([
   'trailer',
   'upgrade',
   'content-length',
+  // HTTP/2's upgrade settings (RFC 7540 3.2.1): hop-by-hop on an HTTP/1.1 connection.
+  'http2-settings',
 ]);
 
 /** Name prefixes (lower case) no header modifier may touch. */

@@ -25,6 +25,7 @@ const PROTECTED = [
   'Trailer',
   'Upgrade',
   'Content-Length',
+  'HTTP2-Settings',
   'Proxy-Authorization',
   'proxy-connection',
   'X-Switchyard-Error',

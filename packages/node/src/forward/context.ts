@@ -39,6 +39,8 @@ export interface EngineContext {
   readonly forwarding: ForwardingPolicy | undefined;
   /** The gateway's `Via` pseudonym (decision 21). */
   readonly via: string;
+  /** The pseudonym to add to backend responses' `Via` (`responseVia`), or undefined for none. */
+  readonly responseVia: string | undefined;
   /** Defaults for routes without `timeouts`. */
   readonly requestTimeoutMs: number | undefined;
   readonly backendTimeoutMs: number | undefined;

@@ -32,7 +32,13 @@ import { Attempt, onAttemptTimeout, onQueueTimeout } from './attempt.js';
 import { failureError, isFinal } from './failure.js';
 import type { FailureKind } from './failure.js';
 import { corsHeadersFor } from '../filters/cors.js';
-import { applyModifiers, downstreamHeaders, upstreamHeaders } from '../headers.js';
+import {
+  applyModifiers,
+  downstreamHeaders,
+  keepViaHop,
+  upstreamHeaders,
+  viaHop,
+} from '../headers.js';
 import { armTimer } from '../timers.js';
 import { backendLabel } from '../labels.js';
 import { MIRROR_HEADER, chosenMirrors, sendMirror } from './mirror.js';
@@ -166,12 +172,19 @@ export class Exchange implements FinishedExchange {
         typeof options.body === 'string' ? Buffer.from(options.body) : Buffer.from(options.body);
       base = withContentLength(base, explicit.length);
     }
-    this.headers = applyModifiers(base, [decision.requestHeaders, this.backend.requestHeaders]);
+    // Copies and forwarded requests alike keep this gateway's Via hop (decision 21).
+    const hop = viaHop({ via: ctx.via, httpVersion: req.httpVersion });
+    this.headers = keepViaHop(
+      applyModifiers(base, [decision.requestHeaders, this.backend.requestHeaders]),
+      hop,
+    );
     const mirrors =
       decision.mirrors.length === 0
         ? NO_MIRRORS
         : chosenMirrors(ctx, decision.mirrors, req.headers[MIRROR_HEADER] !== undefined);
-    if (mirrors.length > 0) this.mirrorHeaders = applyModifiers(base, [decision.requestHeaders]);
+    if (mirrors.length > 0) {
+      this.mirrorHeaders = keepViaHop(applyModifiers(base, [decision.requestHeaders]), hop);
+    }
     if (explicit !== undefined) {
       this.body = explicit;
       this.sendMirrors(mirrors, explicit);
@@ -310,11 +323,14 @@ export class Exchange implements FinishedExchange {
       return true;
     }
     const decision = this.decision;
-    const flat = applyModifiers(
+    let flat = applyModifiers(
       downstreamHeaders(raw),
       [decision.responseHeaders, this.backend.responseHeaders],
       corsHeadersFor(decision, this.req.headers.origin),
     );
+    // Backends are reached over HTTP/1.1: that is the protocol this hop received the answer in.
+    const responseVia = this.ctx.responseVia;
+    if (responseVia !== undefined) flat = keepViaHop(flat, `1.1 ${responseVia}`);
     try {
       writeHead(this.res, status, flat);
     } catch (error) {

@@ -3,8 +3,15 @@
  * are counted and otherwise ignored. Nothing the mirror does can delay or fail the primary
  * request, and (rule 28) mirrors cannot multiply traffic: each mirror backend has a bound on
  * copies in flight (more are dropped and counted), a copy lives at most `mirror.timeoutMs` from
- * dispatch to its last byte, and a copy carries `x-switchyard-mirror`, so a gateway it reaches
- * never mirrors it again.
+ * dispatch to its last byte. Two guards keep copies from looping between gateways:
+ * - a copy carries `x-switchyard-mirror`: a Switchyard gateway receiving it fires no mirrors for
+ *   it. One hop only: that gateway forwards the copy without the marker (`x-switchyard-*` never
+ *   leaves a gateway), and a client may send the marker too (it only loses its own copies);
+ * - a copy carries this gateway's `Via` hop like any forwarded request (`keepViaHop`: a route's
+ *   modifier cannot take it off), so a copy that comes back to this gateway by any path, through
+ *   any number of gateways, answers 508 SWY_VIA_LOOP at intake (decision 21).
+ * A mirror that resolves to this gateway's own addresses is refused before it is sent
+ * (SWY_SELF_TARGET, `destinations/`).
  */
 import type { Dispatcher } from 'undici';
 import type { Mirror, RouteRef } from '@switchyard/core';
