@@ -23,9 +23,13 @@ export interface CompileFlagOptions {
   readonly gateway?: string;
   readonly routeWeight?: boolean;
   readonly maxDelegationDepth?: string;
+  readonly delegationAllNamespaces?: string;
 }
 
-/** Adds `--gateway`, `--route-weight` and `--max-delegation-depth` to a command. */
+/**
+ * Adds `--gateway`, `--route-weight`, `--max-delegation-depth` and
+ * `--delegation-all-namespaces` to a command.
+ */
 export function withCompileOptions(command: Command): Command {
   return command
     .addOption(
@@ -42,6 +46,12 @@ export function withCompileOptions(command: Command): Command {
         '--max-delegation-depth <n>',
         'delegation hops allowed below the Gateway (default 16)',
       ),
+    )
+    .addOption(
+      new Option(
+        '--delegation-all-namespaces <value>',
+        "the namespace value of a label delegation that means every namespace (default 'all'; change it when a namespace is called 'all')",
+      ),
     );
 }
 
@@ -57,6 +67,14 @@ export function compileFlags(options: CompileFlagOptions): CompileFlags {
         `--max-delegation-depth must be a whole number of at least 1, got '${options.maxDelegationDepth}'`,
       );
     flags.maxDelegationDepth = depth;
+  }
+  const all = options.delegationAllNamespaces;
+  if (all !== undefined) {
+    if (!/^[^\s,]{1,253}$/.test(all))
+      throw new CliError(
+        `--delegation-all-namespaces must be one word (no spaces or commas, e.g. '*'), got '${all}'`,
+      );
+    flags.delegationAllNamespaces = all;
   }
   return flags;
 }

@@ -11,6 +11,7 @@ import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { createFileSource, type FileSource } from '../file-source/file-source.js';
 import type { CliIo } from '../io.js';
 import { MissingPathError } from '../load/find-files.js';
+import type { CompileFlags } from '../load/input-sets.js';
 import type { LocatedObject } from '../load/parse-file.js';
 import { discoverBackendsFile, loadBackendMap, type BackendMap } from '../serve/backend-map.js';
 import { startDemoBackends, type DemoBackends } from '../serve/demo-backends.js';
@@ -18,7 +19,9 @@ import { startNodeGateway } from '../serve/node-runtime.js';
 import type { BackendLookup, ListenerPlan, RunningGateway } from '../serve/runtime.js';
 import { reportLines, tableSummaryLines, unmappedBackendLines } from '../serve/serve-text.js';
 import { tryLines } from '../serve/try-lines.js';
+import { ownAddressesOf, serviceAddressesOf } from './addresses.js';
 import { compileFlags, withCompileOptions, type CompileFlagOptions } from './inputs.js';
+import { proxyFlags, withProxyOptions } from './proxy-flags.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -34,6 +37,10 @@ interface ServeOptions extends CompileFlagOptions {
   readonly kubernetes?: boolean;
   readonly controllerName: string;
   readonly tlsSecrets?: boolean;
+  readonly trustedProxies?: string;
+  readonly trustedHops?: string;
+  readonly via?: string;
+  readonly upgrades?: string;
 }
 
 export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command {
@@ -78,6 +85,7 @@ export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command
       '--tls-secrets',
       "with --kubernetes: watch kubernetes.io/tls Secrets for HTTPS listeners' certificateRefs (needs get/list/watch on secrets)",
     );
+  withProxyOptions(command);
   withCompileOptions(command).action(async (paths: string[], options: ServeOptions) => {
     await serve(paths, options, io);
     done(EXIT.ok);
@@ -90,13 +98,23 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 async function serve(paths: readonly string[], options: ServeOptions, io: CliIo): Promise<void> {
-  const flags = compileFlags(options);
+  const proxy = proxyFlags(options);
   const explicit = options.backends !== undefined || (options.backend ?? []).length > 0;
   const backendsFile =
     explicit || options.kubernetes ? options.backends : discoverBackendsFile(paths, io.cwd);
   const backends = loadBackendMap(backendsFile, options.backend ?? [], io.cwd);
   const adminPort =
     options.adminPort === undefined ? undefined : parsePort(options.adminPort, '--admin-port');
+  // Until the listeners are bound, the ports asked for; then the ports bound (see `bound` below).
+  let ownPorts: readonly number[] = [
+    ...(options.port ?? []).flatMap((m) => /^(?:\d+=)?(\d+)$/.exec(m)?.slice(1).map(Number) ?? []),
+    ...(adminPort === undefined ? [] : [adminPort]),
+  ].filter((port) => port !== 0);
+  const flags = {
+    ...compileFlags(options),
+    serviceAddresses: serviceAddressesOf(backends),
+    ownAddresses: () => ownAddressesOf(options.host, ownPorts),
+  };
   const debounceMs = Number(options.debounce);
   if (!Number.isInteger(debounceMs) || debounceMs < 0)
     throw new CliError(
@@ -136,8 +154,15 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
       logger,
       ...(opened.resolver === undefined ? {} : { resolver: opened.resolver }),
       certificateObjects: opened.certificateObjects ?? (() => opened.objects().map((o) => o.value)),
+      proxy,
     });
     cleanup.push(() => gateway.close());
+    const bound = (): number[] => [
+      ...gateway.current().map((l) => Number(new URL(l.url).port)),
+      ...(gateway.admin === undefined ? [] : [Number(new URL(gateway.admin.url).port)]),
+      ...ownPorts,
+    ];
+    ownPorts = bound();
 
     const mapSource =
       backendsFile === undefined
@@ -154,6 +179,7 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
         const urls = now.map((l) => l.url).join(' ');
         if (urls === open) return;
         open = urls;
+        ownPorts = bound();
         print([
           'listeners now:',
           ...now.map((l) => `  listener ${l.name} :${l.port}  →  ${l.url}`),
@@ -184,7 +210,7 @@ interface OpenedSource {
 async function openSource(
   paths: readonly string[],
   options: ServeOptions,
-  flags: ReturnType<typeof compileFlags>,
+  flags: CompileFlags,
   debounceMs: number,
   io: CliIo,
   print: (lines: readonly string[]) => void,
@@ -252,6 +278,10 @@ async function openKubernetes(
 ): Promise<OpenedSource> {
   if (flags.gateway === undefined)
     throw new CliError('serve --kubernetes needs --gateway <namespace/name>');
+  if (flags.delegationAllNamespaces !== undefined)
+    throw new CliError(
+      '--delegation-all-namespaces is not supported with --kubernetes yet: the cluster source does not take it',
+    );
   const kubernetes = await import('@switchyard/kubernetes');
   const source = kubernetes.createKubernetesSource({
     gateway: flags.gateway,
