@@ -53,6 +53,7 @@ interface CheckJson {
       }[];
     }[];
     diagnostics: { severity: string; code: string; message: string }[];
+    findings: { severity: string; code: string; message: string }[];
   }[];
 }
 
@@ -316,7 +317,10 @@ describe('routing case files', () => {
         compared++;
       }
       expect(input.ok).toBe(
-        input.routes.every((r) => r.ok) && input.diagnostics.every((d) => d.severity !== 'error'),
+        input.routes.every((r) => r.ok) &&
+          input.diagnostics.every((d) => d.severity !== 'error') &&
+          // Rule 27: an error finding fails the check even when every status is good.
+          input.findings.every((f) => f.severity !== 'error'),
       );
     }
     expect(compared).toBeGreaterThan(100);
