@@ -60,9 +60,9 @@ export function proxyFlags(options: ProxyFlagOptions): ProxyFlags {
     flags.trustedProxies = { hops };
   }
   if (options.via !== undefined) {
-    if (!TOKEN.test(options.via))
+    if (!TOKEN.test(options.via) || options.via.length > 64)
       throw new CliError(
-        `--via must be one token (letters, digits, '-', '.', no spaces or commas), got '${options.via}'`,
+        `--via must be one token of at most 64 characters (letters, digits, '-', '.'; no spaces or commas), got '${options.via}'`,
       );
     flags.via = options.via;
   }
