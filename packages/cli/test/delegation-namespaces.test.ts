@@ -120,7 +120,7 @@ describe('rule 27: allowed-namespaces on the parent refuses other namespaces', (
 describe('--delegation-all-namespaces on every command that compiles', () => {
   // With the value changed, `namespace: all` names a namespace called "all": payments' routes
   // are no longer selected for /payments.
-  const flag = ['--delegation-all-namespaces', '*'];
+  const flag = ['--delegation-all-namespaces', 'every-namespace'];
 
   it('check: payments is no longer attached', async () => {
     expect((await check('-n', 'payments')).code).toBe(0);
@@ -155,7 +155,7 @@ describe('--delegation-all-namespaces on every command that compiles', () => {
   });
 
   it.each(['check', 'routes', 'explain', 'graph', 'serve'])(
-    '%s: a value with a space or comma is a usage error (exit 2)',
+    '%s: a value that is not a namespace name is a usage error (exit 2)',
     async (command) => {
       const request = command === 'explain' ? ['GET', 'http://api.example.com/'] : [];
       const result = await runBuilt(
@@ -163,7 +163,7 @@ describe('--delegation-all-namespaces on every command that compiles', () => {
         { cwd: dir },
       );
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('--delegation-all-namespaces must be one word');
+      expect(result.stderr).toContain('--delegation-all-namespaces must be a namespace name');
     },
   );
 });

@@ -50,7 +50,7 @@ export function withCompileOptions(command: Command): Command {
     .addOption(
       new Option(
         '--delegation-all-namespaces <value>',
-        "the namespace value of a label delegation that means every namespace (default 'all'; change it when a namespace is called 'all')",
+        "the namespace value of a label delegation that means every namespace (a namespace name; default 'all'; change it when a namespace is called 'all')",
       ),
     );
 }
@@ -70,9 +70,10 @@ export function compileFlags(options: CompileFlagOptions): CompileFlags {
   }
   const all = options.delegationAllNamespaces;
   if (all !== undefined) {
-    if (!/^[^\s,]{1,253}$/.test(all))
+    // A backendRef's namespace is a namespace name: any other shape could never be written.
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(all) || all.length > 63)
       throw new CliError(
-        `--delegation-all-namespaces must be one word (no spaces or commas, e.g. '*'), got '${all}'`,
+        `--delegation-all-namespaces must be a namespace name (lowercase letters, digits, '-'), e.g. 'every-namespace', got '${all}'`,
       );
     flags.delegationAllNamespaces = all;
   }
