@@ -168,6 +168,26 @@ describe('--delegation-all-namespaces on every command that compiles', () => {
   );
 });
 
+describe('--delegation-all-namespaces with serve --kubernetes', () => {
+  it('is refused (exit 2) rather than ignored: the cluster source does not take it yet', async () => {
+    const result = await runBuilt(
+      [
+        'serve',
+        '--kubernetes',
+        '--gateway',
+        'a/b',
+        '--delegation-all-namespaces',
+        'every-namespace',
+      ],
+      { cwd: dir, env: { KUBECONFIG: join(scratch, 'no-such-kubeconfig') } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--delegation-all-namespaces is not supported with --kubernetes',
+    );
+  });
+});
+
 describe('check compares Backends with the backend map', () => {
   const backendAt = (address: string) => `apiVersion: gateway.kgateway.dev/v1alpha1
 kind: Backend
