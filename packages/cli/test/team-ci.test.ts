@@ -19,7 +19,11 @@ beforeAll(async () => {
   await ensureBuilt();
   scratch = mkdtempSync(join(tmpdir(), 'switchyard-team-ci-'));
   const doc = readFileSync(join(repoRoot, 'docs/team-ci.md'), 'utf8');
-  const block = /<!-- recipe:start -->\s*```sh\n([\s\S]*?)```\s*<!-- recipe:end -->/.exec(doc)?.[1];
+  // The block is marked `sh illustrative` for the docs code-block test (which runs only lines
+  // calling the built CLI); this test runs it as a whole.
+  const block = /<!-- recipe:start -->\s*```sh[^\n]*\n([\s\S]*?)```\s*<!-- recipe:end -->/.exec(
+    doc,
+  )?.[1];
   if (block === undefined)
     throw new Error('docs/team-ci.md: no sh block between the recipe markers');
   recipe = join(scratch, 'check-team.sh');

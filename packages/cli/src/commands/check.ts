@@ -18,6 +18,8 @@ import { CliError, EXIT, InputError, inputProblems, type ExitCode } from '../err
 import type { CliIo } from '../io.js';
 import { compileSet, type InputSet } from '@switchyard/files';
 import { displayPath } from '../report/paths.js';
+import { discoverBackendsFile, loadBackendMap } from '../serve/backend-map.js';
+import { serviceAddressesOf } from './addresses.js';
 import {
   compileFlags,
   loadInputs,
@@ -32,6 +34,7 @@ export type CheckFormat = 'text' | 'json' | 'github';
 interface CheckOptions extends CompileFlagOptions {
   readonly format: CheckFormat;
   readonly namespace?: string[];
+  readonly backends?: string;
 }
 
 export function checkCommand(io: CliIo, done: (code: ExitCode) => void): Command {
@@ -53,6 +56,12 @@ export function checkCommand(io: CliIo, done: (code: ExitCode) => void): Command
         '-n, --namespace <namespace>',
         "judge only this namespace's routes, diagnostics and findings (repeatable); everything given is still compiled",
       ).argParser(collectNamespace),
+    )
+    .addOption(
+      new Option(
+        '--backends <file>',
+        'the backend map "ns/name:port" → URL, whose addresses Backends are compared with (default: backends.local.yaml in a checked folder, when there is one)',
+      ),
     );
   withCompileOptions(command).action(async (paths: string[], options: CheckOptions) => {
     try {
@@ -79,7 +88,9 @@ function checkInputs(
   cwd: string,
   stdin: string | undefined,
 ): CheckedInput[] {
-  const flags = compileFlags(options);
+  const backendsFile = options.backends ?? discoverBackendsFile(paths, cwd);
+  const backends = loadBackendMap(backendsFile, [], cwd);
+  const flags = { ...compileFlags(options), serviceAddresses: serviceAddressesOf(backends) };
   const { sets } = loadInputs(paths, cwd, stdin);
   const source = paths.join(' ');
   const namespaces = options.namespace;

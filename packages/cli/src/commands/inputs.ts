@@ -26,9 +26,13 @@ export interface CompileFlagOptions {
   readonly gateway?: string;
   readonly routeWeight?: boolean;
   readonly maxDelegationDepth?: string;
+  readonly delegationAllNamespaces?: string;
 }
 
-/** Adds `--gateway`, `--route-weight` and `--max-delegation-depth` to a command. */
+/**
+ * Adds `--gateway`, `--route-weight`, `--max-delegation-depth` and
+ * `--delegation-all-namespaces` to a command.
+ */
 export function withCompileOptions(command: Command): Command {
   return command
     .addOption(
@@ -45,6 +49,12 @@ export function withCompileOptions(command: Command): Command {
         '--max-delegation-depth <n>',
         'delegation hops allowed below the Gateway (default 16)',
       ),
+    )
+    .addOption(
+      new Option(
+        '--delegation-all-namespaces <value>',
+        "the namespace value of a label delegation that means every namespace (a namespace name; default 'all'; change it when a namespace is called 'all')",
+      ),
     );
 }
 
@@ -60,6 +70,15 @@ export function compileFlags(options: CompileFlagOptions): CompileFlags {
         `--max-delegation-depth must be a whole number of at least 1, got '${options.maxDelegationDepth}'`,
       );
     flags.maxDelegationDepth = depth;
+  }
+  const all = options.delegationAllNamespaces;
+  if (all !== undefined) {
+    // A backendRef's namespace is a namespace name: any other shape could never be written.
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(all) || all.length > 63)
+      throw new CliError(
+        `--delegation-all-namespaces must be a namespace name (lowercase letters, digits, '-'), e.g. 'every-namespace', got '${all}'`,
+      );
+    flags.delegationAllNamespaces = all;
   }
   return flags;
 }

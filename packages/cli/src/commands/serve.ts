@@ -12,6 +12,7 @@ import {
   createWorkerFileSource,
   MissingPathError,
   OwnersFileError,
+  type CompileFlags,
   type LocatedObject,
   type WorkerFileSource,
 } from '@switchyard/files';
@@ -37,7 +38,9 @@ import {
 import { serveKubernetes, type KubernetesServeOptions } from '../serve/kubernetes.js';
 import { withKubernetesFlags } from '../serve/kubernetes-flags.js';
 import { tryLines } from '../serve/try-lines.js';
+import { ownAddressesOf, serviceAddressesOf } from './addresses.js';
 import { compileFlags, withCompileOptions, type CompileFlagOptions } from './inputs.js';
+import { proxyFlags, withProxyOptions } from './proxy-flags.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -54,6 +57,10 @@ interface ServeOptions extends CompileFlagOptions {
   readonly controllerName: string;
   readonly tlsSecrets?: boolean;
   readonly owners?: string;
+  readonly trustedProxies?: string;
+  readonly trustedHops?: string;
+  readonly via?: string;
+  readonly upgrades?: string;
 }
 
 export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command {
@@ -102,6 +109,7 @@ export function serveCommand(io: CliIo, done: (code: ExitCode) => void): Command
       '--tls-secrets',
       "with --kubernetes: watch kubernetes.io/tls Secrets for HTTPS listeners' certificateRefs (needs get/list/watch on secrets)",
     );
+  withProxyOptions(command);
   withCompileOptions(withKubernetesFlags(command)).action(
     async (paths: string[], options: ServeOptions & KubernetesServeOptions) => {
       if (options.kubernetes) await serveKubernetes(paths, options, io);
@@ -117,12 +125,24 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 async function serve(paths: readonly string[], options: ServeOptions, io: CliIo): Promise<void> {
-  const flags = compileFlags(options);
+  const proxy = proxyFlags(options);
   const explicit = options.backends !== undefined || (options.backend ?? []).length > 0;
   const backendsFile = explicit ? options.backends : discoverBackendsFile(paths, io.cwd);
   const backends = loadBackendMap(backendsFile, options.backend ?? [], io.cwd);
   const adminPort =
     options.adminPort === undefined ? undefined : parsePort(options.adminPort, '--admin-port');
+  // Rule 27 / decision 21: the core reports Backends at another team's Service or at the gateway
+  // itself. Before the listeners are bound only the ports asked for are known; the bound ones
+  // follow through the file source's `reconfigure`.
+  const askedPorts = [
+    ...(options.port ?? []).flatMap((m) => /^(?:\d+=)?(\d+)$/.exec(m)?.slice(1).map(Number) ?? []),
+    ...(adminPort === undefined ? [] : [adminPort]),
+  ].filter((port) => port !== 0);
+  const flags = {
+    ...compileFlags(options),
+    serviceAddresses: serviceAddressesOf(backends),
+    ownAddresses: ownAddressesOf(options.host, askedPorts),
+  };
   const debounceMs = Number(options.debounce);
   if (!Number.isInteger(debounceMs) || debounceMs < 0)
     throw new CliError(
@@ -161,7 +181,9 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
       debounceMs,
       onEvent: (event) => {
         print(backendMapEventLines(event));
-        if (event.kind === 'reloaded') warnUnknownKeys();
+        if (event.kind !== 'reloaded') return;
+        warnUnknownKeys();
+        void opened.reconfigure({ serviceAddresses: serviceAddressesOf(live.snapshot()) });
       },
     });
     cleanup.push(() => live.close());
@@ -182,8 +204,23 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
       logger,
       ...(opened.resolver === undefined ? {} : { resolver: opened.resolver }),
       certificateObjects: opened.certificateObjects ?? (() => opened.objects().map((o) => o.value)),
+      proxy,
     });
     cleanup.push(() => gateway.close());
+    const boundPorts = (): number[] => [
+      ...gateway.current().map((l) => Number(new URL(l.url).port)),
+      ...(gateway.admin === undefined ? [] : [Number(new URL(gateway.admin.url).port)]),
+      ...askedPorts,
+    ];
+    let ownSaid = askedPorts.join();
+    /** Compiles again with the ports bound now, when they differ from the ones last compiled with. */
+    const followOwnPorts = (): void => {
+      const ports = [...new Set(boundPorts())].sort((a, b) => a - b);
+      if (ports.join() === ownSaid) return;
+      ownSaid = ports.join();
+      void opened.reconfigure({ ownAddresses: ownAddressesOf(options.host, ports) });
+    };
+    followOwnPorts();
 
     const mapSource =
       backendsFile === undefined
@@ -202,6 +239,7 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
         const urls = now.map((l) => l.url).join(' ');
         if (urls === open) return;
         open = urls;
+        followOwnPorts();
         print([
           'listeners now:',
           ...now.map((l) => `  listener ${l.name} :${l.port}  →  ${l.url}`),
@@ -228,13 +266,15 @@ interface OpenedSource {
   readonly resolver?: BackendLookup;
   /** The objects whose TLS Secrets certify HTTPS listeners; default: the loaded objects. */
   readonly certificateObjects?: () => readonly unknown[];
+  /** Compiles again with some compile flags replaced (facts learnt after start). */
+  reconfigure(compile: Partial<CompileFlags>): Promise<unknown>;
   close(): Promise<void> | void;
 }
 
 async function openSource(
   paths: readonly string[],
   options: ServeOptions,
-  flags: ReturnType<typeof compileFlags>,
+  flags: CompileFlags,
   debounceMs: number,
   io: CliIo,
   print: (lines: readonly string[]) => void,
@@ -293,6 +333,7 @@ async function openSource(
     watching: `watching ${paths.join(' ')} for changes`,
     result: () => source.result(),
     objects: () => source.objects(),
+    reconfigure: (compile) => source.reconfigure(compile),
     close: () => source.close(),
   };
 }

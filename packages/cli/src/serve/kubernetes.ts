@@ -175,6 +175,9 @@ export async function serveKubernetes(
       ...(flags.maxDelegationDepth === undefined
         ? {}
         : { maxDelegationDepth: flags.maxDelegationDepth }),
+      ...(flags.delegationAllNamespaces === undefined
+        ? {}
+        : { compileOptions: { delegationAllNamespaces: flags.delegationAllNamespaces } }),
       ...(kube.addresses === undefined ? {} : { addresses: kube.addresses }),
       ...(kube.leaseNamespace === undefined
         ? {}

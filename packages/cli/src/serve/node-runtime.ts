@@ -29,6 +29,7 @@ export const startNodeGateway: StartGateway = async (options) => {
       admin:
         options.adminPort === undefined ? false : { port: options.adminPort, host: options.host },
       shutdownGraceMs: 2_000,
+      ...options.proxy,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -36,7 +37,9 @@ export const startNodeGateway: StartGateway = async (options) => {
     throw new CliError(
       code === 'EADDRINUSE'
         ? `cannot listen: ${message} (choose another port with --port LISTENER_PORT=LOCAL_PORT)`
-        : `cannot start the gateway: ${message}`,
+        : error instanceof node.InvalidOptionError
+          ? message
+          : `cannot start the gateway: ${message}`,
       EXIT.runtime,
     );
   }

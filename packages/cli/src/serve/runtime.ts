@@ -48,6 +48,15 @@ export interface GatewayRuntimeOptions {
   readonly resolver?: BackendLookup;
   /** The objects whose `kubernetes.io/tls` Secrets certify HTTPS listeners, read when listeners (re)load. */
   readonly certificateObjects?: () => readonly unknown[];
+  /** Request intake and forwarding options of `@switchyard/node`, as given on the command line. */
+  readonly proxy?: ProxyFlags;
+}
+
+/** `--trusted-proxies` / `--trusted-hops`, `--via`, `--upgrades`. */
+export interface ProxyFlags {
+  readonly trustedProxies?: { readonly addresses: readonly string[] } | { readonly hops: number };
+  readonly via?: string;
+  readonly upgrades?: readonly string[];
 }
 
 export interface OpenListener {

@@ -12,7 +12,7 @@ import { displayPath, locationText } from '../report/paths.js';
 import type { BackendMap } from './backend-map.js';
 import type { BackendMapEvent } from './backend-map-watch.js';
 
-/** `table: 8 routes on 1 listener; ok: 6 routes, ...` plus one line per problem. */
+/** `table: 8 routes on 1 listener; ok: 6 routes, ...` plus one line per problem and finding. */
 export function tableSummaryLines(
   result: CompileResult,
   objects: readonly LocatedObject[],
@@ -26,8 +26,13 @@ export function tableSummaryLines(
   const lines = [
     `table: ${routes} flattened route${routes === 1 ? '' : 's'} on ${listeners} listener${listeners === 1 ? '' : 's'}; ${summary({ report })}`,
   ];
-  const { problems, diagnostics } = findingLines(report, cwd);
-  lines.push(...problems.map((p) => `  problem: ${p}`), ...diagnostics.map((d) => `  ${d}`));
+  const { problems, diagnostics, findings } = findingLines(report, cwd);
+  lines.push(
+    ...problems.map((p) => `  problem: ${p}`),
+    ...diagnostics.map((d) => `  ${d}`),
+    // Rule 27: what one team's objects do to another's (or to the gateway itself).
+    ...findings.map((f) => `  ${f}`),
+  );
   return lines;
 }
 

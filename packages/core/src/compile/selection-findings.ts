@@ -74,7 +74,9 @@ function recordFindings(s: Selection, selected: readonly NormalizedRoute[], env:
   const foreign = selected.filter((r) => r.namespace !== owner.namespace);
   const namespaces = [...new Set(selected.map((r) => r.namespace))].sort();
 
-  if (ref.group === DELEGATION_GROUP && ref.namespace === 'all' && namespaces.length > 1) {
+  // The value that means every namespace is an option (delegationAllNamespaces), not always `all`.
+  const everyNamespace = ref.group === DELEGATION_GROUP && ref.namespace === env.allNamespaces;
+  if (everyNamespace && namespaces.length > 1) {
     env.find({
       code: 'label-delegation-spans-namespaces',
       severity: 'warning',
@@ -82,7 +84,7 @@ function recordFindings(s: Selection, selected: readonly NormalizedRoute[], env:
       path,
       affects: namespaces.filter((n) => n !== owner.namespace),
       reached: selected.map(routeObject),
-      message: `label ${ref.name} (namespace: all) is answered by routes of ${namespaces.length} namespaces: ${namespaces.join(', ')}; restrict it with the ${ALLOWED_NAMESPACES_ANNOTATION} annotation or a namespace`,
+      message: `label ${ref.name} (namespace: ${ref.namespace}) is answered by routes of ${namespaces.length} namespaces: ${namespaces.join(', ')}; restrict it with the ${ALLOWED_NAMESPACES_ANNOTATION} annotation or a namespace`,
     });
     for (const route of selected) {
       const others = namespaces.filter((n) => n !== route.namespace);

@@ -62,6 +62,29 @@ describe('rule 27: findings', () => {
     expect(found).toHaveLength(3);
   });
 
+  it('rule 27: label-delegation-spans-namespaces follows delegationAllNamespaces', () => {
+    const squatter = child(
+      'mallory',
+      'm',
+      [{ matches: [prefix('/banking/x')], backendRefs: [backend('m')] }],
+      'bank',
+    );
+    const objects = [
+      parent({ '/banking': byLabel('bank', 'everywhere') }),
+      banking,
+      squatter,
+      ...services,
+    ];
+    const starred = build(objects, { delegationAllNamespaces: 'everywhere' });
+    const onParent = codes(starred.findings, 'label-delegation-spans-namespaces').find(
+      (f) => f.object.name === 'api',
+    );
+    expect(onParent?.affects).toEqual(['banking', 'mallory']);
+    expect(onParent?.message).toContain('(namespace: everywhere)');
+    // With the default, `everywhere` is one namespace (there is none): nothing is selected, nothing spans.
+    expect(codes(build(objects).findings, 'label-delegation-spans-namespaces')).toHaveLength(0);
+  });
+
   it(`rule 27: the ${ALLOWED_NAMESPACES_ANNOTATION} annotation keeps other namespaces out, each told`, () => {
     const squatter = child(
       'mallory',

@@ -54,7 +54,12 @@ export interface Engine {
   /** The first read; throws `MissingPathError` or `OwnersFileError`. */
   load(): EngineLoad;
   /** A later read after a change. Never throws. */
-  reload(): EngineReload;
+  /**
+   * Re-reads the files and, when they, the owners file or `reconfigure` changed anything, builds a
+   * new snapshot. `reconfigure` replaces some compile flags from now on (e.g. the addresses
+   * `serve` learns only once its ports are bound).
+   */
+  reload(reconfigure?: Partial<CompileFlags>): EngineReload;
   /** Files whose current text does not parse. */
   problems(): readonly ParseProblem[];
 }
@@ -80,17 +85,19 @@ export function createEngine(options: EngineOptions): Engine {
   let owners: OwnersInUse | undefined;
   let snapshot: Snapshot | undefined;
   let pinned: GatewayKey | undefined;
+  let compileFlags = options.compile;
 
   function load(): EngineLoad {
     const first = store.refresh();
     owners = ownersFile === undefined ? undefined : readOwners(ownersFile);
-    snapshot = buildSnapshot(store.files(), owners?.owners, options.compile, undefined);
+    snapshot = buildSnapshot(store.files(), owners?.owners, compileFlags, undefined);
     // Fixed from now on: a reload compiles this Gateway or is refused, never another one.
-    pinned = snapshot.gateway.ok ? snapshot.gateway.gateway : options.compile?.gateway;
+    pinned = snapshot.gateway.ok ? snapshot.gateway.gateway : compileFlags?.gateway;
     return { snapshot, files: store.files().length, problems: first.failed, owners: ownersFile };
   }
 
-  function reload(): EngineReload {
+  function reload(reconfigure?: Partial<CompileFlags>): EngineReload {
+    if (reconfigure !== undefined) compileFlags = { ...compileFlags, ...reconfigure };
     if (snapshot === undefined) throw new Error('reload() before load()');
     const notes: EngineNote[] = [];
     let refreshed;
@@ -108,7 +115,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const file of refreshed.recovered) notes.push({ kind: 'recovered', file });
     const ownersText = ownersFile === undefined ? undefined : readText(ownersFile);
     const ownersChanged = ownersText !== owners?.text;
-    if (!refreshed.objectsChanged && !ownersChanged) return { notes };
+    if (!refreshed.objectsChanged && !ownersChanged && reconfigure === undefined) return { notes };
     let nextOwners = owners;
     if (ownersFile !== undefined && ownersChanged) {
       const read = ownersText === undefined ? undefined : parseOwners(ownersFile, ownersText);
@@ -123,7 +130,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       nextOwners = { text: ownersText!, owners: read.owners };
     }
-    const next = buildSnapshot(store.files(), nextOwners?.owners, options.compile, pinned);
+    const next = buildSnapshot(store.files(), nextOwners?.owners, compileFlags, pinned);
     const refused = swapRefusal(snapshot, next, pinned);
     if (refused !== undefined) {
       notes.push({

@@ -4,7 +4,13 @@
  * own, since case files describe separate clusters and would collide if merged. `check` runs every
  * set; the other commands need exactly one.
  */
-import { compile, type CompileOptions, type CompileResult } from '@switchyard/core';
+import {
+  compile,
+  type CompileOptions,
+  type CompileResult,
+  type OwnAddress,
+  type ServiceAddress,
+} from '@switchyard/core';
 import type { FileEntry } from './manifest-store.js';
 import type { CaseFileInfo, LocatedObject } from './parse-file.js';
 
@@ -44,6 +50,16 @@ export interface CompileFlags {
   readonly gateway?: { readonly namespace: string; readonly name: string };
   readonly routeWeight?: boolean;
   readonly maxDelegationDepth?: number;
+  /** The label-delegation namespace value that means every namespace (core default `all`). */
+  readonly delegationAllNamespaces?: string;
+  /** Service addresses from the backend map, for `backend-address-of-foreign-service`. */
+  readonly serviceAddresses?: readonly ServiceAddress[];
+  /**
+   * The gateway's own addresses, for `self-target`. Plain data (flags cross into the compile
+   * worker): `serve` learns the ports it bound after the first compile and passes them with the
+   * file source's `reconfigure`.
+   */
+  readonly ownAddresses?: readonly OwnAddress[];
 }
 
 /** A compiled set with lookups from what `compile` reports back to where it is written. */
@@ -69,8 +85,10 @@ export function compileSet(set: InputSet, flags: CompileFlags = {}): CompiledSet
   const gateway = flags.gateway ?? fromCase?.gateway;
   const routeWeight = flags.routeWeight ?? fromCase?.options?.routeWeight;
   const maxDelegationDepth = flags.maxDelegationDepth ?? fromCase?.options?.maxDelegationDepth;
-  // No flag yet: the CLI engineers expose it; a case file may set it.
-  const delegationAllNamespaces = fromCase?.options?.delegationAllNamespaces;
+  const delegationAllNamespaces =
+    flags.delegationAllNamespaces ?? fromCase?.options?.delegationAllNamespaces;
+  const { serviceAddresses } = flags;
+  const { ownAddresses } = flags;
   const maxRoutesPerDelegation = fromCase?.options?.maxRoutesPerDelegation;
   const options: CompileOptions = {
     ...(gateway === undefined ? {} : { gateway }),
@@ -78,6 +96,8 @@ export function compileSet(set: InputSet, flags: CompileFlags = {}): CompiledSet
     ...(routeWeight === undefined ? {} : { routeWeight }),
     ...(maxDelegationDepth === undefined ? {} : { maxDelegationDepth }),
     ...(delegationAllNamespaces === undefined ? {} : { delegationAllNamespaces }),
+    ...(serviceAddresses === undefined ? {} : { serviceAddresses }),
+    ...(ownAddresses === undefined ? {} : { ownAddresses }),
   };
   const result = compile(
     set.objects.map((o) => o.value),

@@ -38,7 +38,7 @@ try {
   });
   port.on('message', (message: ToWorker) => {
     if (message.type !== 'reload') return;
-    const { notes, swap } = engine.reload();
+    const { notes, swap } = engine.reload(message.compile);
     const problems = engine.problems();
     if (swap === undefined) {
       post({ type: 'reloaded', notes, problems });

@@ -14,6 +14,7 @@ import type { CaseFileInfo, LocatedObject, ParseProblem } from '../load/parse-fi
 import { droppedRulePath, fieldPathIn, type SourceLocation } from '../load/locate.js';
 import type { Refusal } from '../owners/apply-owners.js';
 import type { InputRoot } from '../load/find-files.js';
+import type { CompileFlags } from '../load/input-sets.js';
 
 /** Items per part message: small enough that one part deserialises in a few milliseconds. */
 export const PART_SIZE = 500;
@@ -34,7 +35,11 @@ export interface WireSnapshot {
   readonly gateway: GatewayChoice;
 }
 
-export type ToWorker = { readonly type: 'reload' };
+export type ToWorker = {
+  readonly type: 'reload';
+  /** Compile flags that change from this reload on (plain data: it crosses the thread). */
+  readonly compile?: Partial<CompileFlags>;
+};
 
 export type FromWorker =
   | { readonly type: 'part'; readonly list: 'objects'; readonly items: readonly WireObject[] }

@@ -20,6 +20,7 @@ import { diffResults } from '../file-source/diff.js';
 import type { FileSourceOptions, FileSourceReport } from '../file-source/file-source.js';
 import type { GatewayChoice } from '../gateway/select-gateway.js';
 import { MissingPathError } from '../load/find-files.js';
+import type { CompileFlags } from '../load/input-sets.js';
 import type { LocatedObject, ParseProblem } from '../load/parse-file.js';
 import type { Refusal } from '../owners/apply-owners.js';
 import { watchRoots, type RootWatcher } from '../file-source/watch.js';
@@ -37,6 +38,12 @@ export interface WorkerFileSource extends RouteSource {
   gateway(): GatewayChoice;
   /** Re-reads the files now; resolves with whether the table was swapped. */
   reload(): Promise<boolean>;
+  /**
+   * Changes some compile flags (plain data) and compiles again with them, whether or not a file
+   * changed; resolves with whether the table was swapped. For facts known only after start, such
+   * as the ports the gateway bound (`ownAddresses`) or a reloaded backend map (`serviceAddresses`).
+   */
+  reconfigure(compile: Partial<CompileFlags>): Promise<boolean>;
   /** Stops watching and ends the worker; the last table stays readable. */
   close(): Promise<void>;
 }
@@ -83,6 +90,9 @@ export async function createWorkerFileSource(
   let running: Promise<boolean> | undefined;
   let again = false;
   let answer: ((message: Extract<FromWorker, { type: 'reloaded' }>) => void) | undefined;
+  // Compile flags changed by `reconfigure`: all of them for a new worker, the unsent ones for this.
+  let reconfigured: Partial<CompileFlags> = {};
+  let unsent: Partial<CompileFlags> | undefined;
 
   let stopped: string | undefined; // why the worker ended, when it ended without close()
 
@@ -150,7 +160,9 @@ export async function createWorkerFileSource(
     if (stopped !== undefined) return restart();
     const message = await new Promise<Extract<FromWorker, { type: 'reloaded' }>>((resolve) => {
       answer = resolve;
-      worker.postMessage({ type: 'reload' });
+      const compile = unsent;
+      unsent = undefined;
+      worker.postMessage(compile === undefined ? { type: 'reload' } : { type: 'reload', compile });
     });
     answer = undefined;
     problems = message.problems;
@@ -180,7 +192,11 @@ export async function createWorkerFileSource(
     const pinned = startChoice.ok ? { gateway: startChoice.gateway } : {};
     let next;
     try {
-      next = await spawn({ ...engineOptions, compile: { ...options.compile, ...pinned } });
+      unsent = undefined;
+      next = await spawn({
+        ...engineOptions,
+        compile: { ...options.compile, ...reconfigured, ...pinned },
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       report({ kind: 'reload-refused', reason: `${reason}; the last good table keeps serving` });
@@ -266,6 +282,11 @@ export async function createWorkerFileSource(
     refusals: () => served!.refusals,
     gateway: () => startChoice,
     reload,
+    reconfigure(compile) {
+      reconfigured = { ...reconfigured, ...compile };
+      unsent = { ...unsent, ...compile };
+      return reload();
+    },
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
