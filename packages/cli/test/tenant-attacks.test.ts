@@ -8,10 +8,8 @@
  * - check: `check -n <other team>` prints the same bytes with exit 0, and `check -n banking` fails
  *   with the annotation on banking's own file (rule 27).
  *
- * Tests marked `it.fails` fail on this branch because the core's fix for that class (rules 24-27:
- * canonical paths, header-modifier validation, the regex cap, findings with `reached`) is being
- * written on another branch; each was verified to fail for that reason. Turn them back into `it`
- * once that fix is merged.
+ * Every class holds since the core's fixes for rules 24-27 (canonical paths, header-modifier
+ * validation, the regex cap, findings with `reached`) were merged.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -251,13 +249,8 @@ describe(
   { timeout: 120_000 },
   () => {
     describe('encoded dot segments (rule 24)', () => {
-      // Verified: `/banking/%2e%2e/payments` is accepted as inside /banking and takes /payments/charge.
-      it.fails('traffic: no other team’s request changes', trafficUnchanged('dots', DOTS));
-      // Verified: the value is accepted as written; no status or finding names its canonical form.
-      it.fails(
-        'check: banking’s file is annotated, other teams unchanged',
-        checkReportsIt('dots', DOTS),
-      );
+      it('traffic: no other team’s request changes', trafficUnchanged('dots', DOTS));
+      it('check: banking’s file is annotated, other teams unchanged', checkReportsIt('dots', DOTS));
     });
 
     describe('fan-out through a diamond of label delegations (rule 25)', () => {
@@ -270,8 +263,7 @@ describe(
 
     describe('header modifiers on framing headers', () => {
       it('traffic: no other team’s request changes', trafficUnchanged('framing', FRAMING));
-      // Verified: the filter is accepted; no status or finding reports the framing headers.
-      it.fails(
+      it(
         'check: banking’s file is annotated, other teams unchanged',
         checkReportsIt('framing', FRAMING),
       );
@@ -279,8 +271,7 @@ describe(
 
     describe('a huge regular expression (rule 26)', () => {
       it('traffic: no other team’s request changes', trafficUnchanged('huge-regex', HUGE_REGEX));
-      // Verified: the expression is accepted (each repeat is within RE2's 1000); no program-size cap.
-      it.fails(
+      it(
         'check: banking’s file is annotated, other teams unchanged',
         checkReportsIt('huge-regex', HUGE_REGEX),
       );
@@ -304,9 +295,7 @@ describe(
 
     describe('selecting another namespace’s route by name (rule 27)', () => {
       it('traffic: no other team’s request changes', trafficUnchanged('graft', BY_NAME));
-      // Verified: payments/payments gets a failing status under banking/graft, which counts against
-      // payments until the core reports the graft as a finding that names it in `reached`.
-      it.fails(
+      it(
         'check: banking’s file is annotated, other teams unchanged',
         checkReportsIt('graft', BY_NAME),
       );
