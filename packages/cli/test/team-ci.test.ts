@@ -19,7 +19,9 @@ beforeAll(async () => {
   await ensureBuilt();
   scratch = mkdtempSync(join(tmpdir(), 'switchyard-team-ci-'));
   const doc = readFileSync(join(repoRoot, 'docs/team-ci.md'), 'utf8');
-  const block = /<!-- recipe:start -->\s*```sh\n([\s\S]*?)```\s*<!-- recipe:end -->/.exec(doc)?.[1];
+  const block = /<!-- recipe:start -->\s*```sh[^\n]*\n([\s\S]*?)```\s*<!-- recipe:end -->/.exec(
+    doc,
+  )?.[1];
   if (block === undefined)
     throw new Error('docs/team-ci.md: no sh block between the recipe markers');
   recipe = join(scratch, 'check-team.sh');
