@@ -128,7 +128,7 @@ describe('the example, through the built CLI', () => {
     const text = result.stdout;
     expect(text).toContain('respond 404 (no route)');
     expect(text).toContain(
-      '  delegation kgateway-system/api#0 (PathPrefix /banking) selects label banking-bff in all\n' +
+      '  delegation kgateway-system/api#0 (PathPrefix /banking) selects label banking-bff in banking\n' +
         '    tried banking/accounts#0 (PathPrefix /banking/accounts): path\n' +
         '    tried banking/cards#0 (PathPrefix /banking/cards): path\n' +
         '    nearest paths: /banking/cards, /banking/accounts',
