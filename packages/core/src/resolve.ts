@@ -2,12 +2,13 @@
  * `resolve`: one request against a compiled table, to one Decision. Pure and synchronous; the
  * table is never written, so any number of requests may resolve against it at once.
  *
- * Order: refuse oversized input (414, 431), normalise the path (400), select the listener (404, 421), find the route in that
- * listener only (H-9; 404), decide.
+ * Order: refuse an oversized target (414), normalise the path (400), select the listener (404,
+ * 421), find the route in that listener only (H-9; 404; 431 when a candidate's regex would have
+ * read an oversized header value), decide.
  */
 import type { Decision, ResolveRequest } from './decision.js';
 import type { RouteTable } from './table.js';
-import { inputTooLarge } from './match/limits.js';
+import { headerTooLarge, inputTooLarge } from './match/limits.js';
 import { decide, decidePlanned } from './decide/decide.js';
 import { hostWithoutPort, requestHost } from './match/hostname.js';
 import {
@@ -86,8 +87,18 @@ export function resolveTraced(
   const listener = selection.listener;
   const index = listenerIndex(listener);
   tracer?.hosts(index, host);
-  const view = new RequestView(request.method, target.path, target.query, request.headers);
+  const view = new RequestView(
+    request.method,
+    target.path,
+    target.query,
+    request.headers,
+    table.limits?.maxHeaderValueLength,
+  );
   const entry = findRoute(index, host, view, tracer);
+  // A candidate ranked before the winner (or any, without one) could not be judged: refuse.
+  if (view.overlongHeader !== undefined) {
+    return headerTooLarge(view.overlongHeader, view.maxRegexValueLength, listener);
+  }
   if (entry === undefined) {
     return {
       kind: 'respond',

@@ -126,8 +126,9 @@ export interface DelegatedScope {
 }
 
 /**
- * Rule 26: the input sizes `resolve` admits before any regex runs. Longer paths answer 414, longer
- * values of headers that a regex match reads answer 431.
+ * Rule 26: the input sizes `resolve` admits before any regex runs. Longer paths answer 414; a
+ * longer value of a header that a regex match of a candidate the request reaches would read
+ * answers 431 (requests that reach no such candidate are not limited).
  */
 export interface TableLimits {
   /** Longest request target (path and query), in characters. */

@@ -71,6 +71,12 @@ export interface ProxyOptions extends IntakeOptions {
    */
   readonly retryBufferBytes?: number;
   /**
+   * Rule 28: the most retries of one request, whatever a route's `retry.attempts` says (the
+   * Gateway API sets no maximum, so a tenant's route could turn one request into any number of
+   * backend requests). Default 5; 0 disables retries.
+   */
+  readonly maxRetries?: number;
+  /**
    * Where backends may be (decision 22): link-local and cloud metadata addresses are refused by
    * default (`SWY_DESTINATION_DENIED`); `deny` adds CIDRs, `allow` makes exceptions.
    */
@@ -180,6 +186,7 @@ class Engine implements EngineContext, ProxyEngine {
   readonly requestTimeoutMs: number | undefined;
   readonly backendTimeoutMs: number | undefined;
   readonly retryBufferBytes: number;
+  readonly maxRetries: number;
   readonly mirrorTimeoutMs: number;
   readonly mirrorBufferBytes: number;
   readonly mirrorConcurrency: number;
@@ -217,6 +224,7 @@ class Engine implements EngineContext, ProxyEngine {
       'timeouts.backendRequestMs',
     );
     this.retryBufferBytes = options.retryBufferBytes ?? 64 * 1024;
+    this.maxRetries = count(options.maxRetries, 5, 'maxRetries');
     this.mirrorTimeoutMs = options.mirror?.timeoutMs ?? 10_000;
     this.mirrorBufferBytes = options.mirror?.bufferBytes ?? 1024 * 1024;
     this.mirrorConcurrency = count(options.mirror?.concurrency, 64, 'mirror.concurrency');

@@ -94,7 +94,7 @@ export function matchesRequest(
   if (match.method !== undefined && match.method !== request.method) return false;
   if (!skipPath && !pathMatches(match, request.path)) return false;
   for (const header of match.headers) {
-    if (!valueMatches(header, request.header(header.name))) return false;
+    if (!headerMatches(header, request)) return false;
   }
   for (const param of match.query) {
     if (!valueMatches(param, request.queryParam(param.name))) return false;
@@ -107,12 +107,30 @@ export function mismatchReason(match: PreparedMatch, request: RequestView): stri
   if (!pathMatches(match, request.path)) return 'path';
   if (match.method !== undefined && match.method !== request.method) return 'method';
   for (const header of match.headers) {
-    if (!valueMatches(header, request.header(header.name))) return `header ${header.name}`;
+    if (!headerMatches(header, request)) return `header ${header.name}`;
   }
   for (const param of match.query) {
     if (!valueMatches(param, request.queryParam(param.name))) return `query ${param.name}`;
   }
   return undefined;
+}
+
+/**
+ * Rule 26: a regex never reads a header value over the table's limit. The limit is met here, by
+ * the candidates the request's own path reaches, rather than checked up front for every header
+ * any regex reads: a team's regex header match must not refuse other teams' requests.
+ */
+function headerMatches(match: PreparedValue, request: RequestView): boolean {
+  const actual = request.header(match.name);
+  if (
+    actual !== undefined &&
+    match.exact === undefined &&
+    actual.length > request.maxRegexValueLength
+  ) {
+    request.overlongHeader ??= match.name;
+    return false;
+  }
+  return valueMatches(match, actual);
 }
 
 function valueMatches(match: PreparedValue, actual: string | undefined): boolean {

@@ -3,6 +3,7 @@
  * and method alone, so header and query maps are built only when a candidate asks for them.
  */
 import type { ResolveRequest } from '../decision.js';
+import { DEFAULT_MAX_HEADER_VALUE_LENGTH } from '../table.js';
 import { parseQuery } from './query.js';
 
 type RequestHeaders = ResolveRequest['headers'];
@@ -37,6 +38,11 @@ export class RequestView {
   private headerMap: Map<string, string> | undefined;
   private headerLookups = 0;
   private queryMap: Map<string, string> | undefined;
+  /**
+   * Rule 26: the first header a RegularExpression match met with a value longer than
+   * `maxRegexValueLength`. The regex was not run; `resolve` answers 431 once the lookup is over.
+   */
+  overlongHeader: string | undefined;
 
   constructor(
     readonly method: string,
@@ -45,6 +51,8 @@ export class RequestView {
     /** Raw query without `?`, undefined when absent. */
     readonly query: string | undefined,
     private readonly headers: RequestHeaders,
+    /** Longest header value a regex reads (`TableLimits.maxHeaderValueLength`). */
+    readonly maxRegexValueLength: number = DEFAULT_MAX_HEADER_VALUE_LENGTH,
   ) {}
 
   /** The value of a header (name in lower case), joined as {@link headerValue} does. */

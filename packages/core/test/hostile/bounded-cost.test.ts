@@ -158,6 +158,50 @@ describe('rule 26: input size', () => {
     expect(w.send('/h', { headers: { cookie: 'a'.repeat(10_000) } }).kind).toBe('forward');
   });
 
+  it("rule 26: a team's regex header match never refuses another team's requests (only requests that reach it)", () => {
+    // banking reads `cookie` with a regex; payments' requests carry long cookies and must not care.
+    const objects = [
+      parent({ '/banking': byLabel('bank'), '/payments': byLabel('pay') }),
+      child(
+        'banking',
+        'b',
+        [
+          {
+            matches: [
+              {
+                path: { type: 'PathPrefix', value: '/banking/r' },
+                headers: [{ type: 'RegularExpression', name: 'Cookie', value: 'x.*' }],
+              },
+            ],
+            backendRefs: [backend('accounts')],
+          },
+          { matches: [prefix('/banking')], backendRefs: [backend('accounts')] },
+        ],
+        'bank',
+      ),
+      child(
+        'payments',
+        'p',
+        [{ matches: [prefix('/payments')], backendRefs: [backend('pay')] }],
+        'pay',
+      ),
+      ...services,
+    ];
+    const w = build(objects, { maxHeaderValueLength: 64 });
+    const long = { headers: { cookie: 'x'.repeat(65) } };
+    expect(w.where('/payments/charge', long)).toBe('payments/pay:8080');
+    // Inside banking, off the regex route's path: served by banking's other route.
+    expect(w.where('/banking/other', long)).toBe('banking/accounts:8080');
+    // The regex route is reached: it cannot be judged, so the request is refused, not passed on.
+    expect(w.send('/banking/r', long)).toMatchObject({
+      status: 431,
+      code: 'SWY_HEADERS_TOO_LARGE',
+    });
+    expect(w.where('/banking/r', { headers: { cookie: 'x'.repeat(64) } })).toBe(
+      'banking/accounts:8080',
+    );
+  });
+
   it('rule 26: a table with no limits (built by hand) gets the defaults', () => {
     const { table } = compile([]);
     const { limits: _unused, ...bare } = table;

@@ -17,6 +17,10 @@ export interface HostileRoute {
 
 const HUGE_REGEX = `[^/]{0,1000}`.repeat(8);
 
+/** The header a hostile regex reads; requests carry it with values over `maxHeaderValueLength`. */
+export const LONG_HEADER = 'x-long';
+const LONG_HEADER_REGEX = { type: 'RegularExpression', name: LONG_HEADER, value: 'v.*' };
+
 function otherTeam(team: Team) {
   return fc.constantFrom(...TEAMS.filter((t) => t !== team));
 }
@@ -162,14 +166,24 @@ export function hostileRoute(
       matches: fc.array(hostilePath(team), { minLength: 1, maxLength: 2 }),
       filters: hostileFilters(),
       backendRefs: hostileBackends(team, victims),
+      // Rule 26: a regex on a header every team's requests may carry, with values over the limit.
+      headerRegex: fc.boolean(),
     })
-    .map(({ matches, filters, backendRefs }) => ({
+    .map(({ matches, filters, backendRefs, headerRegex }) => ({
       rule: {
-        matches: matches.map((m) => ({ path: m.value })),
+        matches: matches.map((m) => ({
+          path: m.value,
+          ...(headerRegex ? { headers: [LONG_HEADER_REGEX] } : {}),
+        })),
         ...(filters.value.length > 0 ? { filters: filters.value } : {}),
         backendRefs: backendRefs.value,
       },
-      tags: [...matches.map((m) => m.tag), filters.tag, backendRefs.tag],
+      tags: [
+        ...matches.map((m) => m.tag),
+        filters.tag,
+        backendRefs.tag,
+        ...(headerRegex ? ['header-regex'] : []),
+      ],
     }));
   return fc
     .record({

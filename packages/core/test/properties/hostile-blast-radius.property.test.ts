@@ -1,7 +1,7 @@
 // Delegation contract sections 8 and 9: the blast-radius guarantee against a hostile tenant. One
 // team's child route is replaced by 1-4 hostile routes of that team (encoded dot segments, regex
 // alternation and huge regexes, framing-header modifiers, ExtensionRefs, diamonds and fan-out,
-// label sharing, grafting other teams' routes by label, name or wildcard, direct attachment to the
+// regex header matches on long values, label sharing, grafting other teams' routes by label, name or wildcard, direct attachment to the
 // Gateway); every request outside the team's delegated scope must get the same decision.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ import {
   services,
   world,
 } from './delegation-arbitraries.js';
-import { hostileRequestPath, hostileRoute } from './hostile-arbitraries.js';
+import { LONG_HEADER, hostileRequestPath, hostileRoute } from './hostile-arbitraries.js';
 
 type Json = Record<string, unknown>;
 type Team = (typeof TEAMS)[number];
@@ -40,7 +40,9 @@ const gateway: Json = {
 };
 const platform = (): Json[] => [gateway, parentObject, grantObject, ...services()];
 /** A small cap keeps fan-out cheap to generate; the cap's own behaviour is pinned by unit tests. */
-const OPTIONS = { maxRoutesPerDelegation: 300 };
+const OPTIONS = { maxRoutesPerDelegation: 300, maxHeaderValueLength: 16 };
+/** A value over `maxHeaderValueLength` of the header hostile regexes read (rule 26). */
+const LONG_VALUE = `v${'x'.repeat(16)}`;
 
 const classCounts = new Map<string, number>();
 const counters = {
@@ -95,6 +97,7 @@ describe('hostile tenants (section 9)', () => {
         request.chain((r) =>
           hostileRequestPath.map((path) => ({ ...r, path, host: 'api.example.com' })),
         ),
+        request.map((r) => ({ ...r, headers: { ...r.headers, [LONG_HEADER]: LONG_VALUE } })),
       ),
       { minLength: 10, maxLength: 30 },
     );

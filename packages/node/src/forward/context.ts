@@ -46,6 +46,8 @@ export interface EngineContext {
   readonly backendTimeoutMs: number | undefined;
   /** Largest body read into memory so that a retry can replay it. */
   readonly retryBufferBytes: number;
+  /** Rule 28: the most retries of one request (`ProxyOptions.maxRetries`). */
+  readonly maxRetries: number;
   readonly mirrorTimeoutMs: number;
   /** Largest backlog a mirror may fall behind the primary before it is dropped. */
   readonly mirrorBufferBytes: number;

@@ -130,7 +130,8 @@ export class Exchange implements FinishedExchange {
     this.route = decision.route;
     this.chain = decision.chain;
     this.retry = decision.retry;
-    this.maxAttempts = 1 + (decision.retry?.attempts ?? 0);
+    // Rule 28: a route's retries are capped by the engine's `maxRetries`.
+    this.maxAttempts = 1 + Math.min(decision.retry?.attempts ?? 0, ctx.maxRetries);
     const timeout = decision.timeouts?.backendRequestMs ?? ctx.backendTimeoutMs;
     this.backendTimeoutMs = timeout !== undefined && timeout > 0 ? timeout : undefined;
     this.upstream = backend.upstream ?? decision.upstream;
