@@ -145,7 +145,7 @@ describe('one-line errors, exit 2', () => {
     );
     expectOneLineError(
       await runBuilt(['routes', 'examples/delegation', '--gateway', 'nowhere/http']),
-      /--gateway nowhere\/http: no such Gateway among the objects \(found: kgateway-system\/http\)/,
+      /--gateway: Gateway nowhere\/http is not among the objects \(found: kgateway-system\/http\)/,
     );
     expectOneLineError(
       await runBuilt(['check', 'examples/delegation', '--max-delegation-depth', 'deep']),

@@ -182,7 +182,8 @@ export function loadOne(
   if (!choice.ok && choice.reason === 'none') return compileSet(set, flags);
   if (!choice.ok) {
     const code = choice.reason === 'ambiguous' ? 'gateway-ambiguous' : 'unknown-gateway';
-    throw new InputError(choice.message, [{ code, message: choice.message }]);
+    const message = choice.reason === 'not-found' ? `--gateway: ${choice.message}` : choice.message;
+    throw new InputError(message, [{ code, message }]);
   }
   return compileSet(set, { ...flags, gateway: choice.gateway });
 }
