@@ -64,7 +64,10 @@ describe('quickParse reads what parseManifestFile reads', () => {
       'kind: Service\nmetadata: { name: a, name: b, creationTimestamp: 2024-01-01T00:00:00Z }\n',
     ],
     ['a byte order mark', '\uFEFFkind: Service\nmetadata: { name: a }\n'],
-    ['an indented first document after a comment', '# c\n  kind: Service\n  metadata: { name: a }\n...\n'],
+    [
+      'an indented first document after a comment',
+      '# c\n  kind: Service\n  metadata: { name: a }\n...\n',
+    ],
     ['a directive', '%YAML 1.2\n---\nkind: Service\nmetadata: { name: a }\n'],
     ['content on the marker line', '--- {kind: Service, metadata: {name: a}}\n'],
     [
