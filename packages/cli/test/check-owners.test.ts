@@ -5,7 +5,7 @@
  * a Gateway. The objects are refused and not compiled; `check` reports them on banking's file and
  * fails banking's verdict; payments' `check -n payments` and everyone's routes are as before.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +166,22 @@ describe('rule 24 (file mode): check applies the owners file', () => {
       expect(after).toEqual(before);
     },
   );
+});
+
+describe('rule 24 (file mode): a folder no owners entry names', () => {
+  it('is refused (owners/unowned-folder): fails check without -n, never check -n payments', async () => {
+    const stray = join(scratch, 'stray');
+    cpSync(pristine, stray, { recursive: true });
+    mkdirSync(join(stray, 'stray'));
+    writeFileSync(join(stray, 'stray/route.yaml'), EVIL);
+    const all = await cli(stray, 'check', '.', '--format', 'github');
+    expect(all.code).toBe(1);
+    expect(all.stdout).toMatch(
+      /^::error file=stray\/route\.yaml,line=11,.*owners\/unowned-folder::/m,
+    );
+    const before = await cli(pristine, 'check', '.', '-n', 'payments');
+    expect(await cli(stray, 'check', '.', '-n', 'payments')).toEqual(before);
+  });
 });
 
 describe('rule 24 (file mode): routes and explain do not compile refused objects', () => {
