@@ -50,6 +50,12 @@ function copyExample(into: string): string {
   );
   expect(widened).not.toBe(text);
   writeFileSync(parent, widened);
+  // marketing is a tenant with a folder of its own (check applies the owners file, as serve does).
+  const owners = join(target, 'owners.yaml');
+  writeFileSync(
+    owners,
+    `${readFileSync(owners, 'utf8')}  - folder: marketing\n    namespaces: [marketing]\n`,
+  );
   return target;
 }
 

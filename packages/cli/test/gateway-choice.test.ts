@@ -24,6 +24,9 @@ spec:
 beforeAll(() => {
   example = mkdtempSync(join(tmpdir(), 'switchyard-gateway-choice-'));
   cpSync(exampleDir, example, { recursive: true });
+  // Without an owners file any folder may declare a Gateway (with it, banking's is refused:
+  // check-owners.test.ts); this file is about choosing among several.
+  rmSync(join(example, 'owners.yaml'));
 });
 
 afterAll(() => rmSync(example, { recursive: true, force: true }));

@@ -311,14 +311,17 @@ describe(
 
     describe('a second Gateway in the team folder', () => {
       it('traffic: no other team’s request changes', trafficUnchanged('gateway', SECOND_GATEWAY));
-      it('check: other teams unchanged; banking’s Gateway is listed and its route annotated; routes refuses to guess', () =>
+      it('check: other teams unchanged; banking’s Gateway is refused by the owners file on its own file; routes ignores it', () =>
         withAttack('gateway', SECOND_GATEWAY, async () => {
           expect(await victimChecks()).toEqual(before.checks);
           const banking = await runBuilt(['check', '.', '-n', 'banking'], { cwd: dir });
-          expect(banking.stdout).toContain('Gateway banking/evil');
+          expect(banking.code).toBe(1);
+          expect(banking.stdout).toMatch(
+            /banking\/[^:]+:\d+:\d+: Gateway banking\/evil: .*\[owners\/gateways\]/,
+          );
           const routes = await runBuilt(['routes', '.'], { cwd: dir });
-          expect(routes.code).toBe(2);
-          expect(routes.stderr).toContain('banking/evil, kgateway-system/http');
+          expect(routes.code).toBe(0);
+          expect(routes.stdout).not.toContain('banking/evil');
         }));
     });
   },

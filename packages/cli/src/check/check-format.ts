@@ -4,6 +4,7 @@
  */
 import type { GatewayStatus } from '@switchyard/core';
 import type { SourceLocation } from '@switchyard/files';
+import type { OwnerRefusal } from '../commands/input-owners.js';
 import { displayPath, locationText } from '../report/paths.js';
 import { textTable } from '../report/text-table.js';
 import {
@@ -64,6 +65,12 @@ function inputText(input: CheckedInput, cwd: string): string {
   if (problems.length > 0) lines.push('', 'problems:', ...problems.map((p) => `  ${p}`));
   if (findings.length > 0) lines.push('', 'findings:', ...findings.map((f) => `  ${f}`));
   if (diagnostics.length > 0) lines.push('', 'diagnostics:', ...diagnostics.map((d) => `  ${d}`));
+  if (report.refusals.length > 0)
+    lines.push(
+      '',
+      'refused by the owners file (not compiled):',
+      ...report.refusals.map((r) => `  ${refusalLine(r, cwd)}`),
+    );
   lines.push('', summary(input));
   return lines.join('\n');
 }
@@ -94,6 +101,11 @@ export function summary(input: Pick<CheckedInput, 'report'>): string {
   if (failing > 0) parts.push(`${failing} not Accepted and ResolvedRefs (or with dropped rules)`);
   if (errors > 0) parts.push(plural(errors, 'error diagnostic'));
   if (findingErrors > 0) parts.push(plural(findingErrors, 'error finding'));
+  const refused = input.report.refusals.length;
+  if (refused > 0)
+    parts.push(
+      plural(refused, 'object refused by the owners file', 'objects refused by the owners file'),
+    );
   return `FAILED: ${counted}; ${parts.join('; ')}`;
 }
 
@@ -138,6 +150,15 @@ function findingText(finding: LocatedFinding): string {
   return `${kind} ${namespace}/${name}: ${finding.message}${affects}`;
 }
 
+/** `error: banking/x.yaml:3:1: HTTPRoute payments/x: ... [owners/namespace]`. */
+function refusalLine(refusal: OwnerRefusal, cwd: string): string {
+  return `error: ${locationText(refusal.location, cwd)}: ${refusalText(refusal)} [${refusal.rule}]`;
+}
+
+function refusalText(refusal: OwnerRefusal): string {
+  return `${refusal.message}; refused, not compiled: ${refusal.fix}`;
+}
+
 function shortLocation(location: SourceLocation, cwd: string): string {
   return `${displayPath(location.file, cwd)}:${location.line}`;
 }
@@ -168,6 +189,15 @@ export function checkJson(inputs: readonly CheckedInput[], cwd: string): unknown
         ...f,
         ...locationJson(location, cwd),
       })),
+      // Only when the owners file refused something: the document is unchanged otherwise.
+      ...(input.report.refusals.length === 0
+        ? {}
+        : {
+            refused: input.report.refusals.map(({ location, ...r }) => ({
+              ...r,
+              ...locationJson(location, cwd),
+            })),
+          }),
     })),
   };
 }
@@ -237,6 +267,10 @@ export function formatCheckGithub(inputs: readonly CheckedInput[], cwd: string):
       lines.push(
         workflowCommand(finding.severity, finding.location, title, findingText(finding), cwd),
       );
+    }
+    for (const refusal of input.report.refusals) {
+      const title = `switchyard check: ${refusal.rule}`;
+      lines.push(workflowCommand('error', refusal.location, title, refusalText(refusal), cwd));
     }
     lines.push(`${input.source}: ${summary(input)}`);
   }

@@ -17,6 +17,7 @@ import {
 } from '@switchyard/core';
 import type { CompiledSet } from '@switchyard/files';
 import { droppedRulePath, fieldPathIn, type SourceLocation } from '@switchyard/files';
+import type { OwnerRefusal } from '../commands/input-owners.js';
 
 export interface CheckProblem {
   /** `Accepted`, `ResolvedRefs`, `PartiallyInvalid` or `NotAttached`. */
@@ -55,6 +56,8 @@ export interface CheckReport {
   readonly gateways: readonly GatewayStatus[];
   readonly diagnostics: readonly LocatedDiagnostic[];
   readonly findings: readonly LocatedFinding[];
+  /** Objects the owners file kept out (not compiled); each fails the verdict of its offender. */
+  readonly refusals: readonly OwnerRefusal[];
 }
 
 /**
@@ -66,7 +69,10 @@ export interface CheckReport {
  * process.exitCode = report.ok ? 0 : 1;
  * ```
  */
-export function checkReport(compiled: CompiledSet): CheckReport {
+export function checkReport(
+  compiled: CompiledSet,
+  refusals: readonly OwnerRefusal[] = [],
+): CheckReport {
   const { result, set } = compiled;
   const rows: CheckRow[] = [];
   const seen = new Set<string>();
@@ -120,13 +126,14 @@ export function checkReport(compiled: CompiledSet): CheckReport {
   rows.sort(compareRows);
   const diagnostics = result.diagnostics.map((d) => locateDiagnostic(d, compiled));
   const findings = result.findings.map((f) => locateFinding(f, compiled));
-  const report = { rows, gateways: result.gateways, diagnostics, findings };
+  const report = { rows, gateways: result.gateways, diagnostics, findings, refusals };
   return { ok: verdict(report), ...report };
 }
 
-/** The verdict: every row OK, and no diagnostic or finding of severity `error`. */
+/** The verdict: every row OK, no diagnostic or finding of severity `error`, nothing refused. */
 export function verdict(report: Omit<CheckReport, 'ok'>): boolean {
   return (
+    report.refusals.length === 0 &&
     report.rows.every((r) => r.ok) &&
     report.diagnostics.every((d) => d.severity !== 'error') &&
     report.findings.every((f) => f.severity !== 'error')

@@ -8,7 +8,9 @@
  * - a route's status under a parent that a finding names as reaching it (`Finding.reached`) is
  *   the finding's doing, reported on the parent's file, and left out;
  * - findings are kept by the namespace of the object that causes them, never by `affects`;
- * - Gateways are kept by their own namespace (their attached-route counts move with every team).
+ * - Gateways are kept by their own namespace (their attached-route counts move with every team);
+ * - an object the owners file refuses is kept by the namespaces of the folder that wrote it, never
+ *   by the namespace it claims (banking's file declaring a payments route fails banking).
  */
 import { verdict, type CheckReport, type CheckRow, type LocatedFinding } from './check-report.js';
 
@@ -33,6 +35,7 @@ export function scopeReport(report: CheckReport, namespaces: readonly string[]):
       (d) => d.namespace !== undefined && owned.has(d.namespace),
     ),
     findings: report.findings.filter((f) => owned.has(f.object.namespace)),
+    refusals: report.refusals.filter((r) => r.offenders.some((ns) => owned.has(ns))),
   };
   return { ok: verdict(scoped), ...scoped };
 }

@@ -20,6 +20,7 @@ import { compileSet, type InputSet } from '@switchyard/files';
 import { displayPath } from '../report/paths.js';
 import { discoverBackendsFile, loadBackendMap } from '../serve/backend-map.js';
 import { serviceAddressesOf } from './addresses.js';
+import { withOwnersOption, type OwnerRefusal } from './input-owners.js';
 import {
   compileFlags,
   loadInputs,
@@ -63,22 +64,24 @@ export function checkCommand(io: CliIo, done: (code: ExitCode) => void): Command
         'the backend map "ns/name:port" → URL, whose addresses Backends are compared with (default: backends.local.yaml in a checked folder, when there is one)',
       ),
     );
-  withCompileOptions(command).action(async (paths: string[], options: CheckOptions) => {
-    try {
-      const stdin = paths.includes(STDIN_PATH) ? await io.readStdin?.() : undefined;
-      const inputs = checkInputs(paths, options, io.cwd, stdin);
-      if (options.format === 'json')
-        io.stdout(`${JSON.stringify(checkJson(inputs, io.cwd), null, 2)}\n`);
-      else if (options.format === 'github') io.stdout(formatCheckGithub(inputs, io.cwd));
-      else io.stdout(formatCheckText(inputs, io.cwd));
-      done(inputs.every((i) => i.report.ok) ? EXIT.ok : EXIT.findings);
-    } catch (error) {
-      if (!(error instanceof CliError)) throw error;
-      reportFailure(io, options.format, error);
-      io.stderr(`switchyard: ${error.message}\n`);
-      done(error.exitCode);
-    }
-  });
+  withOwnersOption(withCompileOptions(command)).action(
+    async (paths: string[], options: CheckOptions) => {
+      try {
+        const stdin = paths.includes(STDIN_PATH) ? await io.readStdin?.() : undefined;
+        const inputs = checkInputs(paths, options, io.cwd, stdin);
+        if (options.format === 'json')
+          io.stdout(`${JSON.stringify(checkJson(inputs, io.cwd), null, 2)}\n`);
+        else if (options.format === 'github') io.stdout(formatCheckGithub(inputs, io.cwd));
+        else io.stdout(formatCheckText(inputs, io.cwd));
+        done(inputs.every((i) => i.report.ok) ? EXIT.ok : EXIT.findings);
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error;
+        reportFailure(io, options.format, error);
+        io.stderr(`switchyard: ${error.message}\n`);
+        done(error.exitCode);
+      }
+    },
+  );
   return command;
 }
 
@@ -91,14 +94,14 @@ function checkInputs(
   const backendsFile = options.backends ?? discoverBackendsFile(paths, cwd);
   const backends = loadBackendMap(backendsFile, [], cwd);
   const flags = { ...compileFlags(options), serviceAddresses: serviceAddressesOf(backends) };
-  const { sets } = loadInputs(paths, cwd, stdin);
+  const { sets, refusals } = loadInputs(paths, cwd, stdin, options.owners);
   const source = paths.join(' ');
   const namespaces = options.namespace;
-  if (namespaces !== undefined) requireNamespaces(sets, namespaces);
-  return sets.map((set) => {
+  if (namespaces !== undefined) requireNamespaces(sets, refusals.flat(), namespaces);
+  return sets.map((set, i) => {
     const compiled = compileSet(set, flags);
     if (sets.length === 1) requireGateway(compiled, flags);
-    const report = checkReport(compiled);
+    const report = checkReport(compiled, refusals[i]);
     const counted = namespaces === undefined ? set : inScope(set, namespaces);
     return {
       source: set.caseFile === undefined ? source : displayPath(set.caseFile.file, cwd),
@@ -115,8 +118,16 @@ function checkInputs(
  * A `-n` that names no namespace among the inputs is a typo, not a pass: `check -n paymnets`
  * would otherwise judge nothing and exit 0 in CI.
  */
-function requireNamespaces(sets: readonly InputSet[], namespaces: readonly string[]): void {
-  const present = new Set(sets.flatMap((set) => set.objects.map((o) => namespaceOf(o.value))));
+function requireNamespaces(
+  sets: readonly InputSet[],
+  refusals: readonly OwnerRefusal[],
+  namespaces: readonly string[],
+): void {
+  // A refused object is not in the namespace it claims; it counts for the folder that wrote it.
+  const present = new Set([
+    ...sets.flatMap((set) => set.objects.map((o) => namespaceOf(o.value))),
+    ...refusals.flatMap((r) => r.offenders),
+  ]);
   const missing = namespaces.filter((ns) => !present.has(ns));
   if (missing.length === 0) return;
   const known = [...present]

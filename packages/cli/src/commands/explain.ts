@@ -9,6 +9,7 @@ import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { explainRequest } from '../explain/request-args.js';
 import { formatExplanation } from '../explain/explain-text.js';
 import type { CliIo } from '../io.js';
+import { withOwnersOption } from './input-owners.js';
 import { loadOne, withCompileOptions, type CompileFlagOptions } from './inputs.js';
 
 interface ExplainOptions extends CompileFlagOptions {
@@ -33,23 +34,25 @@ export function explainCommand(io: CliIo, done: (code: ExitCode) => void): Comma
       'TLS server name for https URLs (default: the URL host, as curl sends it)',
     )
     .option('--json', 'print { request, decision, trace } as JSON');
-  withCompileOptions(command).action((args: string[], options: ExplainOptions) => {
-    if (args.length < 3) {
-      throw new CliError(
-        'explain needs <paths...> <METHOD> <URL>, for example: switchyard explain ./manifests GET http://api.example.com/banking',
-      );
-    }
-    const paths = args.slice(0, -2);
-    const [method, url] = args.slice(-2) as [string, string];
-    const request = explainRequest(method, url, options.header ?? [], options.sni);
-    const compiled = loadOne(paths, options, io.cwd, 'explain');
-    const { decision, trace } = explain(compiled.result.table, request);
-    const { gateway } = compiled.result.table;
-    if (options.json)
-      io.stdout(`${JSON.stringify({ gateway, request, decision, trace }, null, 2)}\n`);
-    else io.stdout(formatExplanation(request, decision, trace, compiled, io.cwd));
-    done(EXIT.ok);
-  });
+  withOwnersOption(withCompileOptions(command)).action(
+    (args: string[], options: ExplainOptions) => {
+      if (args.length < 3) {
+        throw new CliError(
+          'explain needs <paths...> <METHOD> <URL>, for example: switchyard explain ./manifests GET http://api.example.com/banking',
+        );
+      }
+      const paths = args.slice(0, -2);
+      const [method, url] = args.slice(-2) as [string, string];
+      const request = explainRequest(method, url, options.header ?? [], options.sni);
+      const compiled = loadOne(paths, options, io.cwd, 'explain');
+      const { decision, trace } = explain(compiled.result.table, request);
+      const { gateway } = compiled.result.table;
+      if (options.json)
+        io.stdout(`${JSON.stringify({ gateway, request, decision, trace }, null, 2)}\n`);
+      else io.stdout(formatExplanation(request, decision, trace, compiled, io.cwd));
+      done(EXIT.ok);
+    },
+  );
   return command;
 }
 

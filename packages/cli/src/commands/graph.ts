@@ -7,6 +7,7 @@ import { EXIT, type ExitCode } from '../errors.js';
 import { buildGraph } from '../graph/build-graph.js';
 import { renderDot, renderMermaid } from '../graph/render.js';
 import type { CliIo } from '../io.js';
+import { withOwnersOption } from './input-owners.js';
 import { loadOne, withCompileOptions, type CompileFlagOptions } from './inputs.js';
 
 interface GraphOptions extends CompileFlagOptions {
@@ -24,7 +25,7 @@ export function graphCommand(io: CliIo, done: (code: ExitCode) => void): Command
         .choices(['mermaid', 'dot'])
         .default('mermaid'),
     );
-  withCompileOptions(command).action((paths: string[], options: GraphOptions) => {
+  withOwnersOption(withCompileOptions(command)).action((paths: string[], options: GraphOptions) => {
     const graph = buildGraph(loadOne(paths, options, io.cwd, 'graph'));
     io.stdout(options.format === 'dot' ? renderDot(graph) : renderMermaid(graph));
     done(EXIT.ok);

@@ -20,6 +20,7 @@ import {
 } from '@switchyard/files';
 import type { FileEntry, ParseProblem } from '@switchyard/files';
 import { locationText } from '../report/paths.js';
+import { loadOwners, ownSet, type OwnerRefusal } from './input-owners.js';
 import { quickParse } from './quick-parse.js';
 
 export interface CompileFlagOptions {
@@ -27,6 +28,8 @@ export interface CompileFlagOptions {
   readonly routeWeight?: boolean;
   readonly maxDelegationDepth?: string;
   readonly delegationAllNamespaces?: string;
+  /** `--owners`: the owners file (default: owners.yaml at the top of the first path). */
+  readonly owners?: string;
 }
 
 /**
@@ -91,7 +94,10 @@ export function parseObjectKey(text: string, flag: string): { namespace: string;
 }
 
 export interface LoadedInputs {
+  /** Without the objects the owners file refuses. */
   readonly sets: readonly InputSet[];
+  /** The objects each set lost to the owners file (same order as `sets`). */
+  readonly refusals: readonly (readonly OwnerRefusal[])[];
 }
 
 /** The path that stands for standard input (`check platform/ -`). */
@@ -101,10 +107,16 @@ export const STDIN_NAME = '<stdin>';
 
 /**
  * Reads every file under the paths once (and `stdin`, the text of standard input, when a path is
- * `-`). A missing path, a file that does not parse, or no Kubernetes object at all is unusable
- * input (exit 2): an {@link InputError} listing every such problem.
+ * `-`), and applies the owners file as `serve` does (`owners`: the `--owners` flag). A missing
+ * path, a file that does not parse, a malformed owners file, or no Kubernetes object at all is
+ * unusable input (exit 2): an {@link InputError} listing every such problem.
  */
-export function loadInputs(paths: readonly string[], cwd: string, stdin?: string): LoadedInputs {
+export function loadInputs(
+  paths: readonly string[],
+  cwd: string,
+  stdin?: string,
+  owners?: string,
+): LoadedInputs {
   const filePaths = paths.filter((p) => p !== STDIN_PATH);
   const entries: FileEntry[] = [];
   const failed: ParseProblem[] = [];
@@ -141,7 +153,9 @@ export function loadInputs(paths: readonly string[], cwd: string, stdin?: string
     const message = `no Kubernetes objects in ${paths.join(' ')}`;
     throw new InputError(message, [{ code: 'no-objects', message }]);
   }
-  return { sets };
+  const model = loadOwners(filePaths, cwd, owners);
+  const owned = sets.map((set) => ownSet(set, model));
+  return { sets: owned.map((o) => o.set), refusals: owned.map((o) => o.refusals) };
 }
 
 function readText(file: string): string {
@@ -172,7 +186,8 @@ export function loadOne(
   command: string,
 ): CompiledSet {
   const flags = compileFlags(options);
-  const set = singleSet(loadInputs(paths, cwd).sets, command);
+  // Refused objects are left out, as serve leaves them out; `check` is where they are reported.
+  const set = singleSet(loadInputs(paths, cwd, undefined, options.owners).sets, command);
   const wanted = flags.gateway ?? set.caseFile?.info.gateway;
   const choice = selectGateway(
     set.objects.map((o) => o.value),

@@ -6,6 +6,7 @@ import { formatTable, type CompiledMatch, type RouteTable } from '@switchyard/co
 import { Command, Option } from 'commander';
 import { EXIT, type ExitCode } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { withOwnersOption } from './input-owners.js';
 import { loadOne, withCompileOptions, type CompileFlagOptions } from './inputs.js';
 
 interface RoutesOptions extends CompileFlagOptions {
@@ -21,13 +22,15 @@ export function routesCommand(io: CliIo, done: (code: ExitCode) => void): Comman
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
     );
-  withCompileOptions(command).action((paths: string[], options: RoutesOptions) => {
-    const { result } = loadOne(paths, options, io.cwd, 'routes');
-    if (options.format === 'json')
-      io.stdout(`${JSON.stringify(tableJson(result.table), null, 2)}\n`);
-    else io.stdout(`${formatTable(result.table) || '(no Gateway, no routes)'}\n`);
-    done(EXIT.ok);
-  });
+  withOwnersOption(withCompileOptions(command)).action(
+    (paths: string[], options: RoutesOptions) => {
+      const { result } = loadOne(paths, options, io.cwd, 'routes');
+      if (options.format === 'json')
+        io.stdout(`${JSON.stringify(tableJson(result.table), null, 2)}\n`);
+      else io.stdout(`${formatTable(result.table) || '(no Gateway, no routes)'}\n`);
+      done(EXIT.ok);
+    },
+  );
   return command;
 }
 
