@@ -1,10 +1,13 @@
-// Every code block in README.md and docs/*.md runs here, or is marked illustrative: a block whose
+// Every code block in README.md, docs/*.md, packages/*/README.md and examples/*/README.md runs
+// here, or is marked illustrative: a block whose
 // info string carries the word `illustrative` (```ts illustrative), or every block of a file that
 // starts with the comment `<!-- code blocks: illustrative -->`. Runnable kinds:
 //
 // - `ts`: written next to an example package (so `@switchyard/*` resolve to the workspace
 //   sources) and imported; it must finish and close what it opens. Blocks that import
 //   `@switchyard/fastify` go next to examples/fastify, the others next to examples/express.
+//   Workspace packages the example does not depend on (examples/fastify has no `@switchyard/files`,
+//   which the package READMEs use) are linked into the scratch folder's own node_modules.
 // - `yaml`: parsed as YAML documents and compiled by the core, which must not throw.
 // - `sh`: every line must be `node packages/cli/dist/bin.js ...` (comments after `#` allowed)
 //   and exit 0 or 1 (1 = findings) against the built CLI; skipped, saying so, when it is not built.
@@ -12,7 +15,15 @@
 // packages/cli/test/team-ci.test.ts, for every team of the example, so it is not run again here.
 // Relative links must name files that exist.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,12 +72,24 @@ function blocksOf(file: string): Block[] {
   return blocks;
 }
 
+/** The README of every package and example: the page a newcomer reads first. */
+function readmesUnder(folder: string): string[] {
+  return readdirSync(join(root, folder), { withFileTypes: true })
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(join(root, folder, entry.name, 'README.md')),
+    )
+    .map((entry) => `${folder}/${entry.name}/README.md`)
+    .sort();
+}
+
 const files = [
   'README.md',
   ...readdirSync(join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .sort()
     .map((name) => `docs/${name}`),
+  ...readmesUnder('packages'),
+  ...readmesUnder('examples'),
 ];
 const blocks = files.flatMap(blocksOf);
 const scratch = [
@@ -74,11 +97,22 @@ const scratch = [
   join(root, 'examples/fastify/.doc-blocks'),
 ];
 
+/** Makes the scratch folder and links every workspace package its example lacks into it. */
+function prepareScratch(dir: string): void {
+  mkdirSync(join(dir, 'node_modules/@switchyard'), { recursive: true });
+  for (const name of readdirSync(join(root, 'packages'))) {
+    if (!existsSync(join(root, 'packages', name, 'package.json'))) continue;
+    const link = join(dir, 'node_modules/@switchyard', name);
+    if (existsSync(join(dir, '../node_modules/@switchyard', name)) || existsSync(link)) continue;
+    symlinkSync(join(root, 'packages', name), link, 'dir');
+  }
+}
+
 afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('code blocks in README.md and docs/*.md', () => {
+describe('code blocks in README.md, docs/*.md and the package and example READMEs', () => {
   it('each block is runnable (ts, yaml, sh) or marked illustrative', () => {
     const unmarked = blocks
       .filter((b) => !b.illustrative && !RUNNABLE.has(b.lang))
@@ -86,7 +120,7 @@ describe('code blocks in README.md and docs/*.md', () => {
     expect(unmarked).toEqual([]);
   });
 
-  it('every relative link of README.md and docs/*.md names a file or folder that exists', () => {
+  it('every relative link of these files names a file or folder that exists', () => {
     const broken: string[] = [];
     for (const file of files) {
       const text = readFileSync(join(root, file), 'utf8');
@@ -104,7 +138,7 @@ describe('code blocks in README.md and docs/*.md', () => {
     'ts %s runs',
     async (name, block) => {
       const dir = block.code.includes('@switchyard/fastify') ? scratch[1]! : scratch[0]!;
-      mkdirSync(dir, { recursive: true });
+      prepareScratch(dir);
       const path = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.ts`);
       writeFileSync(path, `${block.code}\nexport {};\n`);
       await import(pathToFileURL(path).href);
