@@ -90,14 +90,18 @@ export function reportLines(
         ...report.removed.map((f) => `removed ${displayPath(f, cwd)}`),
       ];
       const { addedRoutes, removedRoutes, statusChanges } = report.changes;
+      const unchanged = addedRoutes.length + removedRoutes.length + statusChanges.length === 0;
+      // No file changed: serve compiled again with facts learnt since (the ports it bound, a
+      // reloaded backend map). Said only when it changed something or found something.
+      if (files.length === 0 && unchanged && report.result.findings.length === 0) return [];
       return [
-        `reload: ${files.join(', ') || 'files changed'} (${report.objects} objects)`,
+        files.length > 0
+          ? `reload: ${files.join(', ')} (${report.objects} objects)`
+          : `recompiled with the gateway's bound addresses and backend map (${report.objects} objects)`,
         ...capped(addedRoutes, (r) => `  + ${r}`, 'added routes'),
         ...capped(removedRoutes, (r) => `  - ${r}`, 'removed routes'),
         ...capped(statusChanges, (s) => `  ~ ${s}`, 'status changes'),
-        ...(addedRoutes.length + removedRoutes.length + statusChanges.length === 0
-          ? ['  no change to the routes or their statuses']
-          : []),
+        ...(unchanged ? ['  no change to the routes or their statuses'] : []),
         ...refusalLines(report.refusals, cwd),
         ...tableSummaryLines(report.result, objects, cwd),
       ];
