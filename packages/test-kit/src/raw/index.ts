@@ -4,3 +4,7 @@ export { parseResponses, rawExchange } from './client.js';
 export type { RawOptions, RawOutcome, RawResponse } from './client.js';
 export { onlyRequest, rawGet, runAttack } from './attack.js';
 export type { AttackCase, AttackWorld } from './attack.js';
+export { intakeAttackCases, intakeAttackObjects } from './intake-cases.js';
+export type { IntakeCaseSpec, IntakeWorld } from './intake-cases.js';
+export { intakeAttacks } from './intake-attacks.js';
+export type { IntakeAdapterOptions, IntakeApp, IntakeAttackSpec } from './intake-attacks.js';
