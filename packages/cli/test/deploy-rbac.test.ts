@@ -24,10 +24,10 @@ import {
 } from '@switchyard/kubernetes/testing';
 import { ensureBuilt, repoRoot, startBuilt } from './helpers/built-cli.js';
 import { send } from './helpers/http.js';
+import { httpGateway, shopObjects } from './helpers/shop-cluster.js';
 
 const deployDir = join(repoRoot, 'deploy');
 const SERVICE_ACCOUNT = { namespace: 'switchyard-system', name: 'switchyard' };
-const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 
 let scratch: string;
 let backend: Server;
@@ -100,54 +100,8 @@ function clusterObjects(manifests: readonly FakeObject[]): FakeObject[] {
     },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kgateway-system' } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-    {
-      apiVersion: GATEWAY_API,
-      kind: 'Gateway',
-      metadata: { namespace: 'kgateway-system', name: 'http' },
-      spec: {
-        gatewayClassName: 'switchyard',
-        listeners: [
-          {
-            name: 'http',
-            port: 8080,
-            protocol: 'HTTP',
-            allowedRoutes: { namespaces: { from: 'All' } },
-          },
-        ],
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { namespace: 'shop', name: 'web' },
-      spec: { ports: [{ port: 8080 }] },
-    },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        namespace: 'shop',
-        name: 'web-1',
-        labels: { 'kubernetes.io/service-name': 'web' },
-      },
-      addressType: 'IPv4',
-      ports: [{ name: '', port: backendPort, protocol: 'TCP' }],
-      endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
-    },
-    {
-      apiVersion: GATEWAY_API,
-      kind: 'HTTPRoute',
-      metadata: { namespace: 'shop', name: 'web' },
-      spec: {
-        parentRefs: [{ name: 'http', namespace: 'kgateway-system' }],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: '/shop' } }],
-            backendRefs: [{ name: 'web', port: 8080 }],
-          },
-        ],
-      },
-    },
+    httpGateway('kgateway-system', 'switchyard'),
+    ...shopObjects({ gatewayNamespace: 'kgateway-system', backendPort }),
   ];
 }
 

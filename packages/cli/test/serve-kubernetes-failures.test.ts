@@ -20,6 +20,7 @@ import {
 } from '@switchyard/kubernetes/testing';
 import { ensureBuilt, runBuilt, startBuilt, type RunningCli } from './helpers/built-cli.js';
 import { send } from './helpers/http.js';
+import { httpGateway, shopObjects } from './helpers/shop-cluster.js';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 const CONTROLLER = 'switchyard.dev/gateway-controller';
@@ -50,25 +51,6 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function gatewayOf(className: string): FakeObject {
-  return {
-    apiVersion: GATEWAY_API,
-    kind: 'Gateway',
-    metadata: { namespace: 'gw', name: 'http' },
-    spec: {
-      gatewayClassName: className,
-      listeners: [
-        {
-          name: 'http',
-          port: 8080,
-          protocol: 'HTTP',
-          allowedRoutes: { namespaces: { from: 'All' } },
-        },
-      ],
-    },
-  };
-}
-
 /** A Gateway of our class routing `/shop` to a Service whose one endpoint is the test's backend. */
 function objects(): FakeObject[] {
   return [
@@ -80,39 +62,8 @@ function objects(): FakeObject[] {
       metadata: { name: 'switchyard' },
       spec: { controllerName: CONTROLLER },
     },
-    gatewayOf('switchyard'),
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { namespace: 'shop', name: 'web' },
-      spec: { ports: [{ port: 8080, targetPort: backendPort }] },
-    },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        namespace: 'shop',
-        name: 'web-1',
-        labels: { 'kubernetes.io/service-name': 'web' },
-      },
-      addressType: 'IPv4',
-      ports: [{ name: '', port: backendPort, protocol: 'TCP' }],
-      endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
-    },
-    {
-      apiVersion: GATEWAY_API,
-      kind: 'HTTPRoute',
-      metadata: { namespace: 'shop', name: 'web' },
-      spec: {
-        parentRefs: [{ name: 'http', namespace: 'gw' }],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: '/shop' } }],
-            backendRefs: [{ name: 'web', port: 8080 }],
-          },
-        ],
-      },
-    },
+    httpGateway('gw', 'switchyard'),
+    ...shopObjects({ gatewayNamespace: 'gw', backendPort, targetPort: backendPort }),
   ];
 }
 
@@ -253,7 +204,7 @@ describe('serve --kubernetes when the cluster stands in the way', () => {
     const out = await running.waitFor(/problem: gateway-missing/, 5_000);
     expect(out).toContain('problem: gateway-missing Gateway gw/http: not found');
     const createdAt = Date.now();
-    api.apply(gatewayOf('switchyard'));
+    api.apply(httpGateway('gw', 'switchyard'));
     const base = await listenerOf(running);
     expect(Date.now() - createdAt).toBeLessThan(5_000);
     expect((await send(`${base}/shop/x`)).body).toBe('backend saw /shop/x');
@@ -267,7 +218,7 @@ describe('serve --kubernetes when the cluster stands in the way', () => {
       spec: { controllerName: 'kgateway.dev/kgateway' },
     };
     api = await fakeCluster([
-      ...objects().map((o) => (o.kind === 'Gateway' ? gatewayOf('kgateway') : o)),
+      ...objects().map((o) => (o.kind === 'Gateway' ? httpGateway('gw', 'kgateway') : o)),
       foreignClass,
     ]);
     running = startBuilt(serveArgs(), { env: kubeconfig(api) });
