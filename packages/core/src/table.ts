@@ -133,10 +133,8 @@ export interface DelegatedScope {
 export interface TableLimits {
   /** Longest request target (path and query), in characters. */
   readonly maxPathLength: number;
-  /** Longest value (repeated values joined) of a header named in `regexHeaderNames`. */
+  /** Longest value (repeated values joined) of a header a reached regex header match reads. */
   readonly maxHeaderValueLength: number;
-  /** Lower-case names of the headers some RegularExpression header match reads. */
-  readonly regexHeaderNames: readonly string[];
 }
 
 export const DEFAULT_MAX_PATH_LENGTH = 8192;

@@ -124,10 +124,7 @@ export function compile(input: readonly unknown[], options: CompileOptions = {})
   const table: RouteTable = deepFreeze({
     ...(gateway ? { gateway: { namespace: gateway.namespace, name: gateway.name } } : {}),
     listeners: tableListeners,
-    limits: tableLimits(
-      tableListeners.flatMap((l) => l.routes),
-      options,
-    ),
+    limits: tableLimits(options),
   });
   const gateways = objects.gateways.map((g) => renderGatewayStatus(g, listenerStates.get(g)!));
   return { table, statuses: book.render(), gateways, diagnostics, findings: env.findings };

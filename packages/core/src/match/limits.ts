@@ -8,7 +8,6 @@ import type { ListenerRef, ResolveRequest, RespondDecision } from '../decision.j
 import {
   DEFAULT_MAX_HEADER_VALUE_LENGTH,
   DEFAULT_MAX_PATH_LENGTH,
-  type FlatRoute,
   type RouteTable,
   type TableLimits,
 } from '../table.js';
@@ -39,21 +38,13 @@ export function headerTooLarge(name: string, max: number, listener: ListenerRef)
   };
 }
 
-/** The limits of a table over `routes`, with the headers their regexes (and guards') read. */
-export function tableLimits(
-  routes: Iterable<FlatRoute>,
-  options: { readonly maxPathLength?: number; readonly maxHeaderValueLength?: number },
-): TableLimits {
-  const names = new Set<string>();
-  for (const route of routes) {
-    for (const match of [route.match, ...route.guards]) {
-      for (const header of match.headers)
-        if (header.type === 'RegularExpression') names.add(header.name.toLowerCase());
-    }
-  }
+/** The limits of a table, from the compile options. */
+export function tableLimits(options: {
+  readonly maxPathLength?: number;
+  readonly maxHeaderValueLength?: number;
+}): TableLimits {
   return {
     maxPathLength: options.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH,
     maxHeaderValueLength: options.maxHeaderValueLength ?? DEFAULT_MAX_HEADER_VALUE_LENGTH,
-    regexHeaderNames: [...names].sort(),
   };
 }
