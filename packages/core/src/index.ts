@@ -38,6 +38,8 @@ export { explain, formatTrace } from './explain.js';
 export type { Explanation, TraceStep } from './explain.js';
 export type { DelegatedChild, DelegationFacts } from './explain-delegation.js';
 export { formatRouteRef, formatTable } from './format.js';
+export { splitTable, assembleTable } from './match/assemble.js';
+export type { TableOutline, ListenerOutline, WireRoute, WireScope } from './match/assemble.js';
 export { normalizeRequestPath } from './match/normalize-path.js';
 export { MAX_REGEX_PROGRAM_SIZE } from './match/regex.js';
 export { DEFAULT_MAX_PATH_LENGTH, DEFAULT_MAX_HEADER_VALUE_LENGTH } from './table.js';

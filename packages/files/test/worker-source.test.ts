@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { resolve, type RouteTable } from '@switchyard/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  createFileSource,
   createWorkerFileSource,
   OwnersFileError,
   type FileSourceReport,
@@ -132,6 +133,48 @@ describe('rule 28: a large reload compiles off the serving thread', () => {
 });
 
 describe('the worker file source behaves like the in-thread one', () => {
+  it('decides as the in-thread source, regular expressions included (compiled regexes cannot be copied, so they are compiled again on arrival)', async () => {
+    writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
+    writeFileSync(
+      join(dir, 'routes.yaml'),
+      `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: regexes, namespace: infra }
+spec:
+  parentRefs: [{ name: http }]
+  rules:
+    - matches: [{ path: { type: RegularExpression, value: '/v[0-9]+/users/[a-z]+' } }]
+      backendRefs: [{ name: new, port: 8080 }]
+    - matches:
+        - path: { type: PathPrefix, value: /h }
+          headers: [{ type: RegularExpression, name: x-team, value: 'bank(ing)?' }]
+        - path: { type: PathPrefix, value: /q }
+          queryParams: [{ type: RegularExpression, name: v, value: '[0-9]{2}' }]
+      backendRefs: [{ name: new, port: 8080 }]
+    - backendRefs: [{ name: old, port: 8080 }]
+`,
+    );
+    source = await createWorkerFileSource({ paths: [dir], watch: false });
+    const inThread = createFileSource({ paths: [dir], watch: false });
+    const requests = [
+      { path: '/v2/users/ann' },
+      { path: '/v2/users/Ann' },
+      { path: '/h/x', headers: { 'x-team': 'banking' } },
+      { path: '/h/x', headers: { 'x-team': 'bankin' } },
+      { path: '/q?v=42' },
+      { path: '/q?v=4' },
+    ];
+    const backendOf = (table: RouteTable, request: (typeof requests)[number]) => {
+      const decision = resolve(table, { method: 'GET', host: 'a.example', port: 8080, ...request });
+      return decision.kind === 'forward' ? decision.backends[0]!.name : decision.kind;
+    };
+    const served = requests.map((request) => backendOf(source!.current(), request));
+    expect(served).toEqual(['new', 'old', 'new', 'old', 'new', 'old']);
+    expect(served).toEqual(requests.map((request) => backendOf(inThread.current(), request)));
+    inThread.close();
+    expect(Object.isFrozen(source.current().listeners[0]!.routes[0]!.match)).toBe(true);
+  });
+
   it('refuses what the owners file refuses, locates problems by field, and reports reload refusals', async () => {
     writeFileSync(join(dir, 'gateway.yaml'), GATEWAY);
     writeFileSync(

@@ -23,7 +23,14 @@ import { pathMatches, prefixSegments, prepareMatch, type PreparedMatch } from '.
 import { orNone } from './none.js';
 import { regexSafePrefix } from './regex.js';
 import { forwardPlan, type ForwardPlan } from '../decide/decide.js';
-import { addToTrie, newTrie, sealTrie, type PathIndex, type TrieBuilder } from './path-trie.js';
+import {
+  addToTrie,
+  finish,
+  newTrie,
+  sealTrieSteps,
+  type PathIndex,
+  type TrieBuilder,
+} from './path-trie.js';
 
 /**
  * One match to evaluate for an entry: the route's own (`guard` -1) or an ancestor's. It carries
@@ -64,9 +71,25 @@ const INDEX_TAG = 'switchyard.listener-index/1';
  * the result in `TableListener.index`.
  */
 export function buildListenerIndex(routes: readonly FlatRoute[]): ListenerIndex {
+  return finish(listenerIndexSteps(routes));
+}
+
+/** Routes placed between two yields of {@link listenerIndexSteps}. */
+const PLACE_STEP = 256;
+
+/**
+ * {@link buildListenerIndex} in steps: it yields after every {@link PLACE_STEP} routes placed and
+ * while each trie is sealed, so that a thread which also serves requests (a table that arrived
+ * from a compile worker) can build a large index between them. Same result as the one-call build.
+ */
+export function* listenerIndexSteps(
+  routes: readonly FlatRoute[],
+): Generator<void, ListenerIndex, void> {
   const buckets: Buckets = { exact: new Map(), wildcard: new Map(), any: undefined };
   const guards: GuardCache = new Map();
-  for (const route of [...routes].sort((a, b) => a.rank - b.rank)) {
+  const sorted = [...routes].sort((a, b) => a.rank - b.rank);
+  for (let i = 0; i < sorted.length; i++) {
+    const route = sorted[i]!;
     const placement = placeRoute(route, guards);
     const { hostnames } = route;
     if (hostnames.length === 0) insert(bucketOf(buckets, '*'), placement);
@@ -76,12 +99,13 @@ export function buildListenerIndex(routes: readonly FlatRoute[]): ListenerIndex 
       const distinct = new Set(hostnames.map((hostname) => bucketOf(buckets, hostname)));
       for (const bucket of distinct) insert(bucket, placement);
     }
+    if ((i + 1) % PLACE_STEP === 0) yield;
   }
   return {
     tag: INDEX_TAG,
-    exactHosts: sealAll(buckets.exact),
-    wildcardHosts: sealAll(buckets.wildcard),
-    anyHost: buckets.any === undefined ? undefined : sealTrie(buckets.any),
+    exactHosts: yield* sealAll(buckets.exact),
+    wildcardHosts: yield* sealAll(buckets.wildcard),
+    anyHost: buckets.any === undefined ? undefined : yield* sealTrieSteps(buckets.any),
   };
 }
 
@@ -214,8 +238,12 @@ function startsWithSegments(path: readonly string[], prefix: readonly string[]):
   return prefix.every((segment, i) => path[i] === segment);
 }
 
-function sealAll(buckets: Map<string, TrieBuilder>): Map<string, PathIndex> {
-  return new Map([...buckets].map(([key, bucket]) => [key, sealTrie(bucket)]));
+function* sealAll(
+  buckets: Map<string, TrieBuilder>,
+): Generator<void, Map<string, PathIndex>, void> {
+  const sealed = new Map<string, PathIndex>();
+  for (const [key, bucket] of buckets) sealed.set(key, yield* sealTrieSteps(bucket));
+  return sealed;
 }
 
 function bucketFor(map: Map<string, TrieBuilder>, key: string): TrieBuilder {

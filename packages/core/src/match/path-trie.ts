@@ -78,17 +78,33 @@ function childFor(node: BuildNode, segment: string): BuildNode {
   return child;
 }
 
-/** The finished trie: every node's record written depth first into one `Int32Array`. */
-export function sealTrie({ root }: TrieBuilder): PathIndex {
-  const nodes = new Int32Array(recordSize(root));
+/** Nodes written between two yields of {@link sealTrieSteps}. */
+const SEAL_STEP = 2_048;
+
+/**
+ * The finished trie: every node's record written depth first into one `Int32Array`, in steps
+ * (yielding after every {@link SEAL_STEP} nodes) so that a serving thread can seal a large trie
+ * between requests. Every record's place is known before any is
+ * written (a subtree's size is computed first), so nodes are written from an explicit stack in
+ * the same depth-first layout, and a trie as deep as the longest admitted path costs no
+ * recursion while writing.
+ */
+export function* sealTrieSteps({ root }: TrieBuilder): Generator<void, PathIndex, void> {
+  const sizes = new Map<BuildNode, number>();
+  const nodes = new Int32Array(recordSize(root, sizes));
   const entries: IndexEntry[] = [];
   const writeList = (at: number, list: readonly IndexEntry[]): void => {
     nodes[at] = entries.length;
     nodes[at + 1] = list.length;
     nodes[at + 2] = list[0]?.rank ?? 0;
-    entries.push(...list);
+    for (const entry of list) entries.push(entry);
   };
-  const write = (node: BuildNode, at: number): number => {
+  // Entry lists are laid out in the order nodes are written: depth first, children in insertion
+  // order, which the stack keeps by pushing children in reverse.
+  const stack: { readonly node: BuildNode; readonly at: number }[] = [{ node: root, at: 0 }];
+  let written = 0;
+  while (stack.length > 0) {
+    const { node, at } = stack.pop()!;
     const { segment } = node;
     nodes[at] = segment.length;
     for (let i = 0; i < segment.length; i++) nodes[at + 1 + i] = segment.charCodeAt(i);
@@ -101,18 +117,28 @@ export function sealTrie({ root }: TrieBuilder): PathIndex {
     const table = fields + SLOTS;
     nodes.fill(-1, table, table + 2 * slots);
     let next = table + 2 * slots;
+    const placed: { readonly node: BuildNode; readonly at: number }[] = [];
     for (const child of children) {
       const hash = segmentHash(child.segment, 0, child.segment.length);
       let slot = hash & (slots - 1);
       while (nodes[table + 2 * slot] !== -1) slot = (slot + 1) & (slots - 1);
       nodes[table + 2 * slot] = hash;
       nodes[table + 2 * slot + 1] = next;
-      next = write(child, next);
+      placed.push({ node: child, at: next });
+      next += sizes.get(child)!;
     }
-    return next;
-  };
-  write(root, 0);
+    for (let i = placed.length - 1; i >= 0; i--) stack.push(placed[i]!);
+    if (++written % SEAL_STEP === 0) yield;
+  }
   return { nodes, entries };
+}
+
+/** Runs a stepwise computation to its end, without pausing. */
+export function finish<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
 }
 
 /** Slots for `children` (0 for a leaf, so its mask is -1): a power of two, at most half full. */
@@ -123,11 +149,24 @@ function slotCount(children: number): number {
   return size;
 }
 
-function recordSize(node: BuildNode): number {
-  let size = 1 + node.segment.length + SLOTS + 2 * slotCount(node.children?.size ?? 0);
-  if (node.children !== undefined)
-    for (const child of node.children.values()) size += recordSize(child);
-  return size;
+/** The size of `node`'s record and its subtree's, each subtree's kept in `sizes`. */
+function recordSize(root: BuildNode, sizes: Map<BuildNode, number>): number {
+  // Post-order from an explicit stack: a trie can be as deep as the longest admitted path.
+  const stack: { readonly node: BuildNode; visited: boolean }[] = [{ node: root, visited: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const children = top.node.children;
+    if (!top.visited && children !== undefined) {
+      top.visited = true;
+      for (const child of children.values()) stack.push({ node: child, visited: false });
+      continue;
+    }
+    stack.pop();
+    let size = 1 + top.node.segment.length + SLOTS + 2 * slotCount(children?.size ?? 0);
+    if (children !== undefined) for (const child of children.values()) size += sizes.get(child)!;
+    sizes.set(top.node, size);
+  }
+  return sizes.get(root)!;
 }
 
 const HASH_SEED = 0x811c9dc5 | 0;

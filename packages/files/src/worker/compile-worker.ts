@@ -7,10 +7,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine, OwnersFileError, type EngineOptions } from '../file-source/engine.js';
 import { MissingPathError } from '../load/find-files.js';
-import { sendSnapshot, type FromWorker, type ToWorker } from './wire.js';
+import { sendSnapshot, type FromWorker, type Post, type ToWorker } from './wire.js';
 
 const port = parentPort!;
-const post = (message: FromWorker): void => port.postMessage(message);
+const post: Post = (message, transfer) => port.postMessage(message, transfer);
 
 function failed(error: unknown): FromWorker {
   const base = {

@@ -3,17 +3,17 @@
  * the owners file, compiling and diffing happen there; the serving thread keeps answering from
  * the last table until the new one has arrived, and then swaps it in one assignment.
  *
- * How the table crosses (measured in benchmarks/reload/costs.ts, see benchmarks/RESULTS.md):
- * the frozen table is structured-cloned (postMessage) rather than re-compiled from cloned
- * objects, which costs several times more on the serving thread. Objects and route statuses
- * follow in parts of {@link PART_SIZE}; the table, whose index is one linked structure, comes
- * in one piece and is deep-frozen again on arrival, a slice of routes per event-loop turn.
+ * How the result crosses (measured in benchmarks/reload/costs.ts, see benchmarks/RESULTS.md):
+ * the compiled table is sent rather than the objects to re-compile, which costs several times
+ * more on the serving thread; its routes and every other long list come as serialised parts, and
+ * the serving thread decodes them, freezes the routes and builds the indexes a few milliseconds
+ * at a time between requests (`wire.ts`).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CompileResult, RouteSource, RouteStatus, RouteTable } from '@switchyard/core';
+import type { CompileResult, RouteSource, RouteTable } from '@switchyard/core';
 import type { EngineOptions } from '../file-source/engine.js';
 import { OwnersFileError } from '../file-source/engine.js';
 import { diffResults } from '../file-source/diff.js';
@@ -24,7 +24,13 @@ import type { CompileFlags } from '../load/input-sets.js';
 import type { LocatedObject, ParseProblem } from '../load/parse-file.js';
 import type { Refusal } from '../owners/apply-owners.js';
 import { watchRoots, type RootWatcher } from '../file-source/watch.js';
-import { locatedObject, type FromWorker, type WireObject, type WireSnapshot } from './wire.js';
+import {
+  locatedObject,
+  openSnapshot,
+  type FromWorker,
+  type Part,
+  type WireSnapshot,
+} from './wire.js';
 
 /** A file source whose reloads run in a worker thread. */
 export interface WorkerFileSource extends RouteSource {
@@ -54,9 +60,6 @@ interface Served {
   readonly refusals: readonly Refusal[];
 }
 
-/** Routes deep-frozen per event-loop turn while a new table is made immutable again. */
-const FREEZE_SLICE = 1_000;
-
 /**
  * Starts the worker and resolves once the first table is in (rejects with `MissingPathError` or
  * `OwnersFileError` as `createFileSource` throws them).
@@ -79,8 +82,8 @@ export async function createWorkerFileSource(
   };
   let worker: Worker;
   const listeners = new Set<(table: RouteTable) => void>();
-  let objects: WireObject[] = [];
-  let statuses: RouteStatus[] = [];
+  // The parts of the snapshot on its way (see wire.ts), kept as bytes until it is complete.
+  let parts: Part[] = [];
   let served: Served | undefined;
   let problems: readonly ParseProblem[] = [];
   let watcher: RootWatcher | undefined;
@@ -103,10 +106,8 @@ export async function createWorkerFileSource(
     const current = worker;
     return new Promise((resolve, reject) => {
       current.on('message', (message: FromWorker) => {
-        if (message.type === 'part') {
-          if (message.list === 'objects') objects.push(...message.items);
-          else statuses.push(...message.items);
-        } else if (message.type === 'loaded') resolve(message);
+        if (message.type === 'part') parts.push(message);
+        else if (message.type === 'loaded') resolve(message);
         else if (message.type === 'failed') reject(workerError(message.error));
         else answer?.(message);
       });
@@ -115,8 +116,7 @@ export async function createWorkerFileSource(
         if (closed || current !== worker) return;
         // Out of memory on a hostile file, or a crash: this process and its table live on.
         stopped ??= `exit code ${code}`;
-        objects = [];
-        statuses = [];
+        parts = [];
         const reason = `the compile worker stopped (${stopped}); the last good table keeps serving, and the next change starts a new worker`;
         reject(new Error(reason));
         answer?.({ type: 'reloaded', notes: [{ kind: 'reload-refused', reason }], problems });
@@ -126,12 +126,10 @@ export async function createWorkerFileSource(
 
   /** The parts received so far plus `wire`, as what is served; resets the parts. */
   async function assemble(wire: WireSnapshot): Promise<Served> {
-    const result: CompileResult = { ...wire.result, statuses };
-    const located = objects.map(locatedObject);
-    objects = [];
-    statuses = [];
-    await freezeTable(result.table);
-    return { result, objects: located, refusals: wire.refusals };
+    const received = parts;
+    parts = [];
+    const { result, objects } = await openSnapshot(received, wire);
+    return { result, objects: objects.map(locatedObject), refusals: wire.refusals };
   }
 
   let first;
@@ -210,8 +208,7 @@ export async function createWorkerFileSource(
         kind: 'reload-refused',
         reason: `${next.snapshot.gateway.message}; the last good table keeps serving`,
       });
-      objects = [];
-      statuses = [];
+      parts = [];
       return false;
     }
     const previous = served!.result;
@@ -333,27 +330,4 @@ function workerError(error: Extract<FromWorker, { type: 'failed' }>['error']): E
   const rebuilt = new Error(error.message);
   rebuilt.name = error.name;
   return rebuilt;
-}
-
-/** Deep-freezes the routes a slice per event-loop turn, then the listeners and the table. */
-async function freezeTable(table: RouteTable): Promise<void> {
-  for (const listener of table.listeners) {
-    for (let i = 0; i < listener.routes.length; i += FREEZE_SLICE) {
-      for (const route of listener.routes.slice(i, i + FREEZE_SLICE)) deepFreeze(route);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    Object.freeze(listener.routes);
-    Object.freeze(listener.certificateRefs);
-    Object.freeze(listener.index); // as compile leaves it: frozen at the top
-    Object.freeze(listener);
-  }
-  Object.freeze(table.listeners);
-  if (table.gateway !== undefined) Object.freeze(table.gateway);
-  Object.freeze(table);
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
 }
