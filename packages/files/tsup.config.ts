@@ -1,8 +1,12 @@
 import { defineSwitchyardConfig } from '../../tsup.shared.js';
 
-// The compile worker is its own entry: `createWorkerFileSource` starts it from next to the index
-// (`import.meta.url`, shimmed in the CommonJS build).
+// The workers are entries of their own: `createWorkerFileSource` and `createCompileWorker` start
+// them from next to the index (`import.meta.url`, shimmed in the CommonJS build).
 export default defineSwitchyardConfig({
-  entry: { index: 'src/index.ts', 'compile-worker': 'src/worker/compile-worker.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'compile-worker': 'src/worker/compile-worker.ts',
+    'compile-thread': 'src/worker/compile-thread.ts',
+  },
   shims: true,
 });

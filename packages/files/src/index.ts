@@ -88,4 +88,9 @@ export {
   type Refusal,
 } from './owners/apply-owners.js';
 export { createWorkerFileSource, type WorkerFileSource } from './worker/worker-source.js';
-export { PART_SIZE } from './worker/wire.js';
+export { PART_SIZE } from './worker/parts.js';
+export {
+  createCompileWorker,
+  type CompileWorker,
+  type CompileWorkerOptions,
+} from './worker/compile-worker-client.js';

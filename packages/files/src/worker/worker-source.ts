@@ -9,10 +9,7 @@
  * the serving thread decodes them, freezes the routes and builds the indexes a few milliseconds
  * at a time between requests (`wire.ts`).
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CompileResult, RouteSource, RouteTable } from '@switchyard/core';
 import type { EngineOptions } from '../file-source/engine.js';
 import { OwnersFileError } from '../file-source/engine.js';
@@ -24,13 +21,9 @@ import type { CompileFlags } from '../load/input-sets.js';
 import type { LocatedObject, ParseProblem } from '../load/parse-file.js';
 import type { Refusal } from '../owners/apply-owners.js';
 import { watchRoots, type RootWatcher } from '../file-source/watch.js';
-import {
-  locatedObject,
-  openSnapshot,
-  type FromWorker,
-  type Part,
-  type WireSnapshot,
-} from './wire.js';
+import { startWorker } from './start-worker.js';
+import type { Part } from './parts.js';
+import { locatedObject, openSnapshot, type FromWorker, type WireSnapshot } from './wire.js';
 
 /** A file source whose reloads run in a worker thread. */
 export interface WorkerFileSource extends RouteSource {
@@ -102,7 +95,7 @@ export async function createWorkerFileSource(
   /** Starts a worker; resolves with its first load, rejects when it fails or ends before. */
   function spawn(data: EngineOptions): Promise<Extract<FromWorker, { type: 'loaded' }>> {
     stopped = undefined;
-    worker = startWorker(data, options.workerMemoryMb);
+    worker = startWorker('compile-worker', data, options.workerMemoryMb);
     const current = worker;
     return new Promise((resolve, reject) => {
       current.on('message', (message: FromWorker) => {
@@ -293,35 +286,6 @@ export async function createWorkerFileSource(
       await worker.terminate();
     },
   };
-}
-
-/**
- * The worker as built next to this module (`compile-worker.js`/`.cjs`), or, when running from
- * the TypeScript sources in this workspace (tests), the `.ts` entry through tsx.
- */
-function startWorker(workerData: EngineOptions, memoryMb: number | undefined): Worker {
-  const resourceLimits = memoryMb === undefined ? {} : { maxOldGenerationSizeMb: memoryMb };
-  const here = moduleUrl();
-  if (here.endsWith('.ts')) {
-    const tsx = join(
-      dirname(createRequire(here).resolve('tsx/package.json')),
-      'dist/esm/api/index.mjs',
-    );
-    const entry = new URL('./compile-worker.ts', here).href;
-    const code = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(code, {
-      eval: true,
-      workerData,
-      resourceLimits,
-      execArgv: ['--conditions=source'],
-    });
-  }
-  const file = fileURLToPath(here).endsWith('.cjs') ? 'compile-worker.cjs' : 'compile-worker.js';
-  return new Worker(new URL(`./${file}`, here), { workerData, resourceLimits });
-}
-
-function moduleUrl(): string {
-  return import.meta.url;
 }
 
 function workerError(error: Extract<FromWorker, { type: 'failed' }>['error']): Error {
