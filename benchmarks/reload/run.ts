@@ -10,7 +10,9 @@
  * new table is served, plus 500 ms.
  *
  * `node --conditions=source --import tsx reload/run.ts 50000 worker` (from `benchmarks/`);
- * `inline` instead of `worker` measures the in-thread file source for comparison.
+ * `inline` instead of `worker` measures the in-thread file source for comparison, and
+ * `compile-worker` the path of the Kubernetes source under `serve --kubernetes`: objects already
+ * in memory, compiled by `createCompileWorker` (input sent from the serving thread in parts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,14 +20,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { resolve, type RouteSource } from '@switchyard/core';
-import { createFileSource, createWorkerFileSource } from '@switchyard/files';
+import { resolve, type RouteSource, type RouteTable } from '@switchyard/core';
+import { createCompileWorker, createFileSource, createWorkerFileSource } from '@switchyard/files';
 import { stringify } from 'yaml';
-import { generateCorpus, HOST } from '../corpus/index.js';
+import { GATEWAY, generateCorpus, HOST } from '../corpus/index.js';
 import { quantile } from '../stats.js';
 
 const size = Number(process.argv[2] ?? 50_000);
-const mode = process.argv[3] === 'inline' ? 'inline' : 'worker';
+const modes = ['worker', 'inline', 'compile-worker'] as const;
+const mode = modes.find((m) => m === process.argv[3]) ?? 'worker';
 const INTERVAL_MS = 2;
 const QUIET_MS = 3_000;
 
@@ -45,7 +48,9 @@ const started = Date.now();
 const source: RouteSource & { reload(): unknown; close(): unknown } =
   mode === 'worker'
     ? await createWorkerFileSource({ paths: [dir], watch: false })
-    : createFileSource({ paths: [dir], watch: false });
+    : mode === 'inline'
+      ? createFileSource({ paths: [dir], watch: false })
+      : await compiledSource();
 console.log(`${size} routes, ${mode}: first load ${Date.now() - started} ms`);
 
 const server = createServer((req, res) => {
@@ -132,6 +137,22 @@ if (slow.length > 0)
   );
 console.log(line('quiet', quiet));
 console.log(line('during reload (+500ms)', during));
+
+/** The objects compiled by `createCompileWorker`; a reload compiles the relabelled objects. */
+async function compiledSource() {
+  const compiler = createCompileWorker();
+  const options = { gateway: GATEWAY };
+  const relabelled = corpus.objects.map((o) => (o.kind === 'Service' ? withLabel(o, 'v2') : o));
+  let table: RouteTable = (await compiler.compile(corpus.objects, options)).table;
+  return {
+    current: () => table,
+    subscribe: () => () => undefined,
+    reload: async () => {
+      table = (await compiler.compile(relabelled, options)).table;
+    },
+    close: () => compiler.close(),
+  };
+}
 
 function withLabel<T>(object: T, version: string): T {
   const copy = structuredClone(object) as { metadata: { labels?: Record<string, string> } };

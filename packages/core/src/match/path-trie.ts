@@ -91,7 +91,7 @@ const SEAL_STEP = 2_048;
  */
 export function* sealTrieSteps({ root }: TrieBuilder): Generator<void, PathIndex, void> {
   const sizes = new Map<BuildNode, number>();
-  const nodes = new Int32Array(recordSize(root, sizes));
+  const nodes = new Int32Array(yield* recordSizes(root, sizes));
   const entries: IndexEntry[] = [];
   const writeList = (at: number, list: readonly IndexEntry[]): void => {
     nodes[at] = entries.length;
@@ -149,8 +149,11 @@ function slotCount(children: number): number {
   return size;
 }
 
-/** The size of `node`'s record and its subtree's, each subtree's kept in `sizes`. */
-function recordSize(root: BuildNode, sizes: Map<BuildNode, number>): number {
+/** The size of the records of `root`'s subtree, each subtree's kept in `sizes`; in steps. */
+function* recordSizes(
+  root: BuildNode,
+  sizes: Map<BuildNode, number>,
+): Generator<void, number, void> {
   // Post-order from an explicit stack: a trie can be as deep as the longest admitted path.
   const stack: { readonly node: BuildNode; visited: boolean }[] = [{ node: root, visited: false }];
   while (stack.length > 0) {
@@ -165,6 +168,7 @@ function recordSize(root: BuildNode, sizes: Map<BuildNode, number>): number {
     let size = 1 + top.node.segment.length + SLOTS + 2 * slotCount(children?.size ?? 0);
     if (children !== undefined) for (const child of children.values()) size += sizes.get(child)!;
     sizes.set(top.node, size);
+    if (sizes.size % SEAL_STEP === 0) yield;
   }
   return sizes.get(root)!;
 }
