@@ -28,6 +28,7 @@ export { watchRoots, type RootWatcher, type WatchHandlers } from './file-source/
 export {
   compileSet,
   inputSets,
+  objectFinder,
   type CompileFlags,
   type CompiledSet,
   type InputSet,

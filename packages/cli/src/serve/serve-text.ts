@@ -5,9 +5,15 @@
 import type { CompileResult, RouteTable } from '@switchyard/core';
 import { findingLines, summary } from '../check/check-format.js';
 import { checkReport } from '../check/check-report.js';
-import { OWNERS_FILE, type FileSourceReport, type Refusal } from '@switchyard/files';
-import type { CompiledSet, InputSet } from '@switchyard/files';
-import type { LocatedObject } from '@switchyard/files';
+import {
+  objectFinder,
+  OWNERS_FILE,
+  type CompiledSet,
+  type FileSourceReport,
+  type InputSet,
+  type LocatedObject,
+  type Refusal,
+} from '@switchyard/files';
 import { displayPath, locationText } from '../report/paths.js';
 import type { BackendMap } from './backend-map.js';
 import type { BackendMapEvent } from './backend-map-watch.js';
@@ -19,7 +25,7 @@ export function tableSummaryLines(
   cwd: string,
 ): string[] {
   const set: InputSet = { objects, fileCount: 0 };
-  const compiled: CompiledSet = { set, options: {}, result, find: finder(objects) };
+  const compiled: CompiledSet = { set, options: {}, result, find: objectFinder(objects) };
   const report = checkReport(compiled);
   const routes = result.table.listeners.reduce((n, l) => n + l.routes.length, 0);
   const listeners = result.table.listeners.length;
@@ -34,23 +40,6 @@ export function tableSummaryLines(
     ...findings.map((f) => `  ${f}`),
   );
   return lines;
-}
-
-function finder(objects: readonly LocatedObject[]): CompiledSet['find'] {
-  return (kind, namespace, name) =>
-    objects.find((o) => {
-      const value = o.value as {
-        kind?: unknown;
-        metadata?: { name?: unknown; namespace?: unknown };
-      };
-      const ns =
-        kind === 'Namespace'
-          ? ''
-          : typeof value.metadata?.namespace === 'string' && value.metadata.namespace !== ''
-            ? value.metadata.namespace
-            : 'default';
-      return value.kind === kind && value.metadata?.name === name && ns === namespace;
-    });
 }
 
 /** The lines a file-source report becomes (the load report is printed by the startup banner). */

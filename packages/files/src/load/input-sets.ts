@@ -103,17 +103,20 @@ export function compileSet(set: InputSet, flags: CompileFlags = {}): CompiledSet
     set.objects.map((o) => o.value),
     options,
   );
+  return { set, options, result, find: objectFinder(set.objects) };
+}
+
+/**
+ * Finds an object by kind, namespace (`''` for a Namespace, `default` when unset) and name; the
+ * first of duplicates. One map, built once: a report looks up every route of a large table.
+ */
+export function objectFinder(objects: readonly LocatedObject[]): CompiledSet['find'] {
   const byKey = new Map<string, LocatedObject>();
-  for (const object of set.objects) {
+  for (const object of objects) {
     const key = objectKey(object.value);
     if (key !== undefined && !byKey.has(key)) byKey.set(key, object);
   }
-  return {
-    set,
-    options,
-    result,
-    find: (kind, namespace, name) => byKey.get(`${kind}/${namespace}/${name}`),
-  };
+  return (kind, namespace, name) => byKey.get(`${kind}/${namespace}/${name}`);
 }
 
 function objectKey(value: unknown): string | undefined {
