@@ -65,33 +65,9 @@ const server = createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/team-0/svc-0/x`;
 
-const client = new Worker(
-  `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const samples = [];
-let stop = false;
-const start = performance.now();
-let n = 0;
-function tick() {
-  if (stop) return;
-  const scheduled = start + n * workerData.interval;
-  n++;
-  http.get(workerData.url, { agent }, (res) => {
-    let body = '';
-    res.on('data', (c) => (body += c));
-    res.on('end', () => samples.push([scheduled, Math.max(0, performance.now() - scheduled), body]));
-  }).on('error', (e) => samples.push([scheduled, -1, e.code]));
-  setTimeout(tick, Math.max(0, start + n * workerData.interval - performance.now()));
-}
-parentPort.on('message', (m) => {
-  if (m === 'stop') { stop = true; setTimeout(() => parentPort.postMessage({ samples, origin: performance.timeOrigin }), 1000); }
+const client = new Worker(new URL('./client.mjs', import.meta.url), {
+  workerData: { url, interval: INTERVAL_MS },
 });
-tick();
-`,
-  { eval: true, workerData: { url, interval: INTERVAL_MS } },
-);
 const origin = performance.timeOrigin;
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
@@ -105,7 +81,7 @@ const swapped = performance.now();
 await new Promise((r) => setTimeout(r, 500));
 const reloadLoop = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
 loop.disable();
-client.postMessage('stop');
+client.postMessage({ type: 'stop' });
 const { samples, origin: clientOrigin } = await new Promise<{
   samples: [number, number, string][];
   origin: number;

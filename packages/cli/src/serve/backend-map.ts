@@ -80,14 +80,17 @@ export function readBackendMap(
  */
 export function unknownBackendKeys(table: RouteTable, map: BackendMap): string[] {
   const used = new Set<string>();
+  // The routes flattened from one rule share its action: each is read once (at 50k routes this
+  // runs on the serving thread at every reload).
+  const seen = new Set<RouteTable['listeners'][number]['routes'][number]['action']>();
+  const use = (backend: { namespace: string; name: string; port: number }) =>
+    used.add(`${backend.namespace}/${backend.name}:${backend.port}`);
   for (const listener of table.listeners) {
-    for (const route of listener.routes) {
-      if (route.action.kind !== 'forward') continue;
-      for (const backend of [
-        ...route.action.backends,
-        ...route.action.mirrors.map((m) => m.backend),
-      ])
-        used.add(`${backend.namespace}/${backend.name}:${backend.port}`);
+    for (const { action } of listener.routes) {
+      if (action.kind !== 'forward' || seen.has(action)) continue;
+      seen.add(action);
+      for (const backend of action.backends) use(backend);
+      for (const mirror of action.mirrors) use(mirror.backend);
     }
   }
   return Object.keys(map)

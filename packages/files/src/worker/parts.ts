@@ -26,7 +26,7 @@ import {
 import { inSlices, type Slices } from './slices.js';
 
 /** Items per part: small enough that the serving thread decodes one in a few milliseconds. */
-export const PART_SIZE = 250;
+export const PART_SIZE = 100;
 
 /** The lists that travel in parts; `routes` parts name their listener's position. */
 export type PartList = 'objects' | 'statuses' | 'diagnostics' | 'findings' | 'routes';
