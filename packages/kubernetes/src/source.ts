@@ -1,10 +1,12 @@
 /**
- * `createKubernetesSource`: informers → compile input → `compile` → a new table, debounced; then
- * the statuses written back by the Lease holder. The table only changes when routing input
+ * `createKubernetesSource`: informers → compile input → the compiler → a new table, debounced;
+ * then the statuses written back by the Lease holder. The table only changes when routing input
  * changed: status writes, resourceVersion bumps and EndpointSlice churn never make a new one.
+ * Compiling may take seconds elsewhere (rule 28): the last table serves until the new one is in.
  */
-import { compile, type CompileResult, type RouteTable } from '@switchyard/core';
+import type { CompileOptions, CompileResult, RouteTable } from '@switchyard/core';
 import { buildEndpointIndex, resolveBackend, type EndpointIndex } from './endpoints.js';
+import { createInputChanges } from './input-changes.js';
 import { createKubeClient, type RawObject } from './kube-client.js';
 import { createLeaderElector, type LeaderElector } from './lease.js';
 import { toCompileInput, sortByKey } from './objects.js';
@@ -14,7 +16,13 @@ import {
   problemsOf,
   type SourceProblem,
 } from './problems.js';
-import { resolveOptions, type KubernetesSource, type KubernetesSourceOptions } from './options.js';
+import {
+  resolveOptions,
+  type KubernetesSource,
+  type KubernetesSourceOptions,
+  type SourceCompileOptions,
+} from './options.js';
+import { createRecompileLoop } from './recompile-loop.js';
 import {
   RESOURCES,
   apiVersionOf,
@@ -22,6 +30,7 @@ import {
   type ApiResource,
   type ResourceName,
 } from './resources.js';
+import { hostsOfInterest, serviceAddresses } from './service-addresses.js';
 import { gatewayAddresses } from './status/gateway-addresses.js';
 import { createStatusWriter, type StatusWriter } from './status/writer.js';
 import { createInformer, type Informer } from './watch/informer.js';
@@ -74,10 +83,16 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
   const tableWaiters: ((table: RouteTable) => void)[] = [];
   let table = EMPTY_TABLE;
   let result: CompileResult | undefined;
-  let fingerprint: string | undefined;
+  let compileOptions: SourceCompileOptions = config.compileOptions;
+  /**
+   * Bumped by every change of the compile input that is not an address: an object's routing
+   * content (see `createInputChanges`), a resource found absent, the compile options.
+   */
+  let generation = 0;
+  /** What the table in service was compiled from (see `inputKey`). */
+  let compiledKey: string | undefined;
+  const changes = createInputChanges();
   let endpointIndex: EndpointIndex | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let pending: { promise: Promise<void>; resolve: () => void } | undefined;
   let closed = false;
   let markReady!: () => void;
   let failReady!: (error: Error) => void;
@@ -108,16 +123,22 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
           onEvent: emit,
         }),
       backoff: config.backoff,
-      onChange: () => {
+      onChange: (change) => {
         if (affectsEndpoints) endpointIndex = undefined;
-        if (affectsTable) schedule();
+        // Other Gateways are not compile input (see `compileInput`).
+        const ours =
+          name !== 'gateways' || change.type === 'absent' || isGateway(change.object, gateway);
+        if (affectsTable && ours && changes.record(name, change)) generation += 1;
+        // Pod addresses matter only when a Backend or the gateway itself uses their host.
+        if (affectsTable || (name === 'endpointSlices' && interestingHosts().size > 0))
+          loop.schedule();
       },
       onEvent: (event) => {
         emit(event);
         checkProblems();
       },
     });
-    void informer.synced.then(schedule);
+    void informer.synced.then(() => loop.schedule());
     informers.set(name, informer);
   }
   const cache = (name: ResourceName) => informers.get(name)?.list() ?? [];
@@ -187,16 +208,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     emit({ type: 'problems', problems });
   }
 
-  function schedule() {
-    if (closed) return;
-    if (!pending) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      pending = { promise, resolve };
-    }
-    // Coalesce, but never postpone: a steady stream of changes still gets a table every debounceMs.
-    timer ??= setTimeout(recompute, config.debounceMs);
-  }
+  const loop = createRecompileLoop(config.debounceMs, recompute);
 
   /** A resource's cache as `compile` input, in a stable order. */
   function objectsOf(name: ResourceName): RawObject[] {
@@ -221,35 +233,58 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     return input;
   }
 
-  function recompute() {
-    timer = undefined;
-    const done = pending;
-    pending = undefined;
-    try {
-      checkProblems();
-      if (closed || ![...informers.values()].every((i) => i.isSynced())) return;
-      const input = compileInput();
-      const key = JSON.stringify(input);
-      if (key !== fingerprint) {
-        const compiled = compile(input, {
-          ...config.compileOptions,
-          gateway,
-          ...(config.routeWeight !== undefined ? { routeWeight: config.routeWeight } : {}),
-          ...(config.maxDelegationDepth !== undefined
-            ? { maxDelegationDepth: config.maxDelegationDepth }
-            : {}),
-        });
-        fingerprint = key;
-        result = compiled;
-        swap(compiled);
+  const interestingHosts = () =>
+    hostsOfInterest(cache('backends'), compileOptions.ownAddresses ?? []);
+
+  /** The compile options of the next compile: the source's own addresses added. */
+  function optionsNow(): CompileOptions {
+    const watched = serviceAddresses(
+      cache('services'),
+      cache('endpointSlices'),
+      interestingHosts(),
+    );
+    return {
+      ...compileOptions,
+      serviceAddresses: [...(compileOptions.serviceAddresses ?? []), ...watched],
+      gateway,
+      ...(config.routeWeight !== undefined ? { routeWeight: config.routeWeight } : {}),
+      ...(config.maxDelegationDepth !== undefined
+        ? { maxDelegationDepth: config.maxDelegationDepth }
+        : {}),
+    };
+  }
+
+  /**
+   * Equal keys, equal compile input: the generation, the version each resource is read at, and
+   * the addresses (a few, see `serviceAddresses`). O(resources + addresses), never O(routes).
+   */
+  function inputKey(options: CompileOptions): string {
+    const versions = [...informers.values()].map((i) => apiVersionOf(i.served()));
+    return JSON.stringify([generation, versions, options.serviceAddresses]);
+  }
+
+  /** One run of the loop: compiles when the input changed, then lets the writer catch up. */
+  async function recompute(): Promise<void> {
+    checkProblems();
+    if (closed || ![...informers.values()].every((i) => i.isSynced())) return;
+    const options = optionsNow();
+    const key = inputKey(options);
+    if (key !== compiledKey) {
+      let compiled: CompileResult;
+      try {
+        compiled = await config.compiler(compileInput(), options);
+      } catch (error) {
+        // The last good table stays in service; the next change compiles again.
+        if (!closed) emit({ type: 'compile-error', error });
+        return;
       }
-      if (writer && result && isLeader()) writer.reconcile(result);
-    } catch (error) {
-      // The last good table stays in service.
-      emit({ type: 'compile-error', error });
-    } finally {
-      done?.resolve();
+      // Closed while compiling: nobody is served from this source any more.
+      if (closed) return;
+      compiledKey = key;
+      result = compiled;
+      swap(compiled);
     }
+    if (writer && result && isLeader()) writer.reconcile(result);
   }
 
   function swap(compiled: CompileResult) {
@@ -303,9 +338,16 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
         objects: i.list().length,
       })),
     }),
+    async reconfigure(next) {
+      if (closed) return;
+      compileOptions = { ...compileOptions, ...next };
+      generation += 1;
+      loop.schedule();
+      await loop.idle();
+    },
     async settled() {
       for (;;) {
-        if (pending) await pending.promise;
+        if (!loop.isIdle()) await loop.idle();
         else if (writer && !writer.isIdle()) await writer.idle();
         else return;
       }
@@ -313,10 +355,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     async close() {
       if (closed) return;
       closed = true;
-      clearTimeout(timer);
-      timer = undefined;
-      pending?.resolve();
-      pending = undefined;
+      loop.close();
       failReady(new Error('the Kubernetes source was closed before its first table'));
       await Promise.all([...informers.values()].map((i) => i.stop()));
       await writer?.stop();
