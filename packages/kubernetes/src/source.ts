@@ -265,26 +265,25 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
 
   /** One run of the loop: compiles when the input changed, then lets the writer catch up. */
   async function recompute(): Promise<void> {
-    checkProblems();
-    if (closed || ![...informers.values()].every((i) => i.isSynced())) return;
-    const options = optionsNow();
-    const key = inputKey(options);
-    if (key !== compiledKey) {
-      let compiled: CompileResult;
-      try {
-        compiled = await config.compiler(compileInput(), options);
-      } catch (error) {
-        // The last good table stays in service; the next change compiles again.
-        if (!closed) emit({ type: 'compile-error', error });
-        return;
+    try {
+      checkProblems();
+      if (closed || ![...informers.values()].every((i) => i.isSynced())) return;
+      const options = optionsNow();
+      const key = inputKey(options);
+      if (key !== compiledKey) {
+        const compiled = await config.compiler(compileInput(), options);
+        // Closed while compiling: nobody is served from this source any more.
+        if (closed) return;
+        compiledKey = key;
+        result = compiled;
+        swap(compiled);
       }
-      // Closed while compiling: nobody is served from this source any more.
-      if (closed) return;
-      compiledKey = key;
-      result = compiled;
-      swap(compiled);
+      // Always the result in service: a compile in flight has not replaced it yet.
+      if (writer && result && isLeader()) writer.reconcile(result);
+    } catch (error) {
+      // The last good table stays in service; the next change compiles again.
+      if (!closed) emit({ type: 'compile-error', error });
     }
-    if (writer && result && isLeader()) writer.reconcile(result);
   }
 
   function swap(compiled: CompileResult) {
