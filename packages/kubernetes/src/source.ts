@@ -1,27 +1,22 @@
 /**
  * `createKubernetesSource`: informers → compile input → the compiler → a new table, debounced;
  * then the statuses written back by the Lease holder. The table only changes when routing input
- * changed: status writes, resourceVersion bumps and EndpointSlice churn never make a new one.
- * Compiling may take seconds elsewhere (rule 28): the last table serves until the new one is in.
+ * changed (`compile-input.ts`): status writes, resourceVersion bumps and EndpointSlice churn never
+ * make a new one, unless Pods move to or from a static Backend's host. Compiling may take seconds
+ * elsewhere (rule 28): the last table serves until the new one is in.
  */
-import type { CompileOptions, CompileResult, RouteTable } from '@switchyard/core';
+import type { CompileResult, RouteTable } from '@switchyard/core';
+import { createCompileInputs } from './compile-input.js';
 import { buildEndpointIndex, resolveBackend, type EndpointIndex } from './endpoints.js';
-import { createInputChanges } from './input-changes.js';
 import { createKubeClient, type RawObject } from './kube-client.js';
 import { createLeaderElector, type LeaderElector } from './lease.js';
-import { toCompileInput, sortByKey } from './objects.js';
 import {
   controllerNameOf,
   gatewayClassNameOf,
   problemsOf,
   type SourceProblem,
 } from './problems.js';
-import {
-  resolveOptions,
-  type KubernetesSource,
-  type KubernetesSourceOptions,
-  type SourceCompileOptions,
-} from './options.js';
+import { resolveOptions, type KubernetesSource, type KubernetesSourceOptions } from './options.js';
 import { createRecompileLoop } from './recompile-loop.js';
 import {
   RESOURCES,
@@ -30,7 +25,6 @@ import {
   type ApiResource,
   type ResourceName,
 } from './resources.js';
-import { hostsOfInterest, serviceAddresses } from './service-addresses.js';
 import { gatewayAddresses } from './status/gateway-addresses.js';
 import { createStatusWriter, type StatusWriter } from './status/writer.js';
 import { createInformer, type Informer } from './watch/informer.js';
@@ -48,17 +42,6 @@ const REQUIRED: readonly ResourceName[] = [
   'services',
   'namespaces',
   'endpointSlices',
-];
-
-/** Routing input, in the order `compile` gets it; EndpointSlices are data-plane only. */
-const TABLE_INPUT: readonly ResourceName[] = [
-  'namespaces',
-  'gateways',
-  'httpRoutes',
-  'referenceGrants',
-  'services',
-  'backends',
-  'secrets',
 ];
 
 /**
@@ -83,15 +66,8 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
   const tableWaiters: ((table: RouteTable) => void)[] = [];
   let table = EMPTY_TABLE;
   let result: CompileResult | undefined;
-  let compileOptions: SourceCompileOptions = config.compileOptions;
-  /**
-   * Bumped by every change of the compile input that is not an address: an object's routing
-   * content (see `createInputChanges`), a resource found absent, the compile options.
-   */
-  let generation = 0;
-  /** What the table in service was compiled from (see `inputKey`). */
+  /** What the table in service was compiled from (see `CompileInputs.next`). */
   let compiledKey: string | undefined;
-  const changes = createInputChanges();
   let endpointIndex: EndpointIndex | undefined;
   let closed = false;
   let markReady!: () => void;
@@ -105,10 +81,16 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     (name) => name !== 'leases' && (name !== 'secrets' || config.tlsSecrets),
   );
   const informers = new Map<ResourceName, Informer>();
+  const inputs = createCompileInputs({
+    informers,
+    gateway,
+    servedGateway: () => servedGateway(),
+    compileOptions: config.compileOptions,
+    routeWeight: config.routeWeight,
+    maxDelegationDepth: config.maxDelegationDepth,
+  });
   for (const name of watched) {
     const resource: ApiResource = RESOURCES[name];
-    // Which Gateways are ours depends on their GatewayClass.
-    const affectsTable = TABLE_INPUT.includes(name) || name === 'gatewayClasses';
     const affectsEndpoints = name === 'services' || name === 'endpointSlices';
     const fieldSelector = name === 'secrets' ? 'type=kubernetes.io/tls' : undefined;
     const informer = createInformer({
@@ -125,13 +107,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
       backoff: config.backoff,
       onChange: (change) => {
         if (affectsEndpoints) endpointIndex = undefined;
-        // Other Gateways are not compile input (see `compileInput`).
-        const ours =
-          name !== 'gateways' || change.type === 'absent' || isGateway(change.object, gateway);
-        if (affectsTable && ours && changes.record(name, change)) generation += 1;
-        // Pod addresses matter only when a Backend or the gateway itself uses their host.
-        if (affectsTable || (name === 'endpointSlices' && interestingHosts().size > 0))
-          loop.schedule();
+        if (inputs.record(name, change)) loop.schedule();
       },
       onEvent: (event) => {
         emit(event);
@@ -210,68 +186,14 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
 
   const loop = createRecompileLoop(config.debounceMs, recompute);
 
-  /** A resource's cache as `compile` input, in a stable order. */
-  function objectsOf(name: ResourceName): RawObject[] {
-    const informer = informers.get(name);
-    if (!informer) return [];
-    const resource = informer.served();
-    return sortByKey(informer.list()).map((object) => toCompileInput(resource, object));
-  }
-
-  function compileInput(): RawObject[] {
-    const input: RawObject[] = [];
-    for (const name of TABLE_INPUT) {
-      let objects = objectsOf(name);
-      // Other Gateways, and ours when its class is another controller's, are not our business:
-      // their routes get no status from us.
-      if (name === 'gateways') {
-        const served = servedGateway();
-        objects = objects.filter((g) => served !== undefined && isGateway(g, gateway));
-      }
-      for (const object of objects) input.push(object);
-    }
-    return input;
-  }
-
-  const interestingHosts = () =>
-    hostsOfInterest(cache('backends'), compileOptions.ownAddresses ?? []);
-
-  /** The compile options of the next compile: the source's own addresses added. */
-  function optionsNow(): CompileOptions {
-    const watched = serviceAddresses(
-      cache('services'),
-      cache('endpointSlices'),
-      interestingHosts(),
-    );
-    return {
-      ...compileOptions,
-      serviceAddresses: [...(compileOptions.serviceAddresses ?? []), ...watched],
-      gateway,
-      ...(config.routeWeight !== undefined ? { routeWeight: config.routeWeight } : {}),
-      ...(config.maxDelegationDepth !== undefined
-        ? { maxDelegationDepth: config.maxDelegationDepth }
-        : {}),
-    };
-  }
-
-  /**
-   * Equal keys, equal compile input: the generation, the version each resource is read at, and
-   * the addresses (a few, see `serviceAddresses`). O(resources + addresses), never O(routes).
-   */
-  function inputKey(options: CompileOptions): string {
-    const versions = [...informers.values()].map((i) => apiVersionOf(i.served()));
-    return JSON.stringify([generation, versions, options.serviceAddresses]);
-  }
-
   /** One run of the loop: compiles when the input changed, then lets the writer catch up. */
   async function recompute(): Promise<void> {
     try {
       checkProblems();
       if (closed || ![...informers.values()].every((i) => i.isSynced())) return;
-      const options = optionsNow();
-      const key = inputKey(options);
+      const { options, key } = inputs.next();
       if (key !== compiledKey) {
-        const compiled = await config.compiler(compileInput(), options);
+        const compiled = await config.compiler(inputs.input(), options);
         // Closed while compiling: nobody is served from this source any more.
         if (closed) return;
         compiledKey = key;
@@ -323,7 +245,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     endpoints: (namespace, service, port) => endpoints().endpoints(namespace, service, port),
     resolveBackend: (backend) => resolveBackend(endpoints(), backend),
     result: () => result,
-    objects: objectsOf,
+    objects: inputs.objects,
     isLeader,
     problems: () => problems,
     state: () => ({
@@ -339,8 +261,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     }),
     async reconfigure(next) {
       if (closed) return;
-      compileOptions = { ...compileOptions, ...next };
-      generation += 1;
+      inputs.reconfigure(next);
       loop.schedule();
       await loop.idle();
     },
@@ -362,8 +283,4 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
       listeners.clear();
     },
   };
-}
-
-function isGateway(object: RawObject, key: { namespace: string; name: string }): boolean {
-  return object.metadata?.namespace === key.namespace && object.metadata?.name === key.name;
 }
