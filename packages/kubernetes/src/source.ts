@@ -68,6 +68,8 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
   let result: CompileResult | undefined;
   /** What the table in service was compiled from (see `CompileInputs.next`). */
   let compiledKey: string | undefined;
+  /** Whether the statuses need a look at the next run, though no new table was made. */
+  let statusesDue = false;
   let endpointIndex: EndpointIndex | undefined;
   let closed = false;
   let markReady!: () => void;
@@ -107,7 +109,10 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
       backoff: config.backoff,
       onChange: (change) => {
         if (affectsEndpoints) endpointIndex = undefined;
-        if (inputs.record(name, change)) loop.schedule();
+        if (!inputs.record(name, change)) return;
+        // Pods moving change no status; anything else may (an object of ours rewritten, too).
+        if (name !== 'endpointSlices') statusesDue = true;
+        loop.schedule();
       },
       onEvent: (event) => {
         emit(event);
@@ -199,9 +204,11 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
         compiledKey = key;
         result = compiled;
         swap(compiled);
+        statusesDue = true;
       }
       // Always the result in service: a compile in flight has not replaced it yet.
-      if (writer && result && isLeader()) writer.reconcile(result);
+      if (writer && result && isLeader() && statusesDue) writer.reconcile(result);
+      statusesDue = false;
     } catch (error) {
       // The last good table stays in service; the next change compiles again.
       if (!closed) emit({ type: 'compile-error', error });
