@@ -18,7 +18,7 @@ import type { Gateway } from '@switchyard/node';
 
 type NodeModule = typeof NodeAdapter;
 import { pino, type Logger } from 'pino';
-import { ownAddressesOf, serviceAddressesOf } from '../commands/addresses.js';
+import { followOwnPorts, ownAddressesOf, serviceAddressesOf } from '../commands/addresses.js';
 import { compileFlags, type CompileFlagOptions } from '../commands/inputs.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -270,27 +270,24 @@ export async function serveKubernetes(
     });
     const started = gateway;
     cleanup.push(() => started.close({ graceMs: DRAIN_GRACE_MS }));
-    let ownSaid = [...askedPorts].sort((a, b) => a - b).join();
-    /** Compiles again with the ports bound now, when they differ from the ones last compiled with. */
-    const followOwnPorts = (): void => {
-      const bound = [
+    // Compiles again with the ports bound now, when they differ from the ones last compiled with.
+    const follow = followOwnPorts(options.host, askedPorts, (ownAddresses) => {
+      void watching.reconfigure({ ownAddresses });
+    });
+    const followBoundPorts = (): void =>
+      follow([
         ...started.addresses().map((a) => a.port),
         ...(admin ? [Number(new URL(admin.url).port)] : []),
         ...askedPorts,
-      ];
-      const sorted = [...new Set(bound)].sort((a, b) => a - b);
-      if (sorted.join() === ownSaid) return;
-      ownSaid = sorted.join();
-      void watching.reconfigure({ ownAddresses: ownAddressesOf(options.host, sorted) });
-    };
-    followOwnPorts();
+      ]);
+    followBoundPorts();
     phase = 'serving';
     let open = listenerLines(started, watching.current()).join('\n');
     print([`gateway ${gatewayName}`, ...listenerLines(started, table)]);
     watching.subscribe(() => {
       // The gateway opens and closes listener ports to follow the table: say so when it does.
       void started.settled().then(() => {
-        followOwnPorts();
+        followBoundPorts();
         const lines = listenerLines(started, watching.current());
         if (lines.join('\n') === open) return;
         open = lines.join('\n');
