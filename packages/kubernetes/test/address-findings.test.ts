@@ -49,7 +49,7 @@ const addressFindings = (findings: readonly Finding[] | undefined) =>
 describe('rule 27: Backends at another team’s Service, found from the cluster', () => {
   const open = closeAfterEach();
 
-  it('reports a Backend at a foreign Service’s cluster IP, DNS name or Pod address, not at its own', async () => {
+  it('reports a Backend at a foreign Service’s cluster IP, DNS name or Pod address, not at its own nor at an ExternalName', async () => {
     const api = (open.api = await cluster([
       ...paymentsObjects(),
       staticBackend('banking', 'by-ip', '10.96.0.12', 8080),
@@ -57,6 +57,12 @@ describe('rule 27: Backends at another team’s Service, found from the cluster'
       staticBackend('banking', 'by-pod', '10.244.1.7', 9000),
       staticBackend('banking', 'other-port', '10.96.0.12', 9999),
       staticBackend('payments', 'own-team', '10.96.0.12', 8080),
+      // An ExternalName Service names someone else's host, not an address of its own.
+      {
+        ...service('payments', 'legacy'),
+        spec: { type: 'ExternalName', externalName: 'legacy.example.net', ports: [{ port: 443 }] },
+      },
+      staticBackend('banking', 'external', 'legacy.example.net', 443),
     ]));
     const { source } = startSource(api, { statusWrites: false });
     open.sources.push(source);
