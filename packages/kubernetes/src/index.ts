@@ -5,8 +5,9 @@
  * one replica at a time.
  *
  * Data flow: informers (list + watch, relist after 410 Gone, backoff after errors) → compile
- * input (kinds stamped, status dropped) → `compile` (debounced; skipped when the input did not
- * change) → `current()` and subscribers → the status writer (only the Lease holder).
+ * input (kinds stamped, status dropped) → the compiler (the core's `compile`, or one off the
+ * serving thread; debounced, one at a time, skipped when the input did not change) → `current()`
+ * and subscribers → the status writer (only the Lease holder).
  *
  * @example
  * ```ts
@@ -26,10 +27,12 @@
  */
 export { createKubernetesSource } from './source.js';
 export type {
+  Compiler,
   KubernetesSource,
   KubernetesSourceEvent,
   KubernetesSourceOptions,
   KubernetesSourceState,
+  SourceCompileOptions,
 } from './options.js';
 export type { BackendResolution, EndpointIndex } from './endpoints.js';
 export type { RawObject, RawMeta } from './kube-client.js';

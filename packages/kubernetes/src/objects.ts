@@ -34,6 +34,36 @@ export function toCompileInput(resource: ApiResource, object: RawObject): RawObj
   };
 }
 
+/**
+ * The object's routing content as text: what {@link toCompileInput} keeps, less `kind` and
+ * `apiVersion` (which lists leave out and watch events carry), with keys sorted and the creation
+ * time as a number (a list and a watch event need not spell them alike). Equal text, equal
+ * compile input.
+ */
+export function routingText(object: RawObject): string {
+  const { status: _status, metadata, apiVersion: _apiVersion, kind: _kind, ...rest } = object;
+  const meta: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(metadata ?? {})) {
+    if (!VOLATILE_METADATA.has(key)) meta[key] = value;
+  }
+  // Lists of core types bring a Date (`…:50.000Z`), their watch events the text (`…:50Z`).
+  const created = meta['creationTimestamp'];
+  if (created instanceof Date || typeof created === 'string')
+    meta['creationTimestamp'] = new Date(created).getTime();
+  return JSON.stringify([meta, rest], sortedKeys);
+}
+
+/** A `JSON.stringify` replacer that writes every object's keys in sorted order. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key]]),
+  );
+}
+
 /** `namespace/name`, or `name` for cluster-scoped objects. */
 export function objectKey(object: RawObject): string {
   const { namespace, name } = object.metadata ?? {};

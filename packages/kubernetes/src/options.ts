@@ -2,12 +2,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
-import type {
-  CompileOptions,
-  CompileResult,
-  DecisionBackend,
-  RouteSource,
-  RouteTable,
+import {
+  compile,
+  type CompileOptions,
+  type CompileResult,
+  type DecisionBackend,
+  type RouteSource,
+  type RouteTable,
 } from '@switchyard/core';
 import type { BackendResolution } from './endpoints.js';
 import type { RawObject } from './kube-client.js';
@@ -18,6 +19,28 @@ import type { AddressSource } from './status/gateway-addresses.js';
 import type { StatusEvent } from './status/writer.js';
 import type { BackoffOptions } from './watch/backoff.js';
 import type { WatchEvent } from './watch/informer.js';
+
+/**
+ * Compiles a route table from the compile input, as the core's `compile` does. It may run
+ * elsewhere (a worker thread) and take seconds: the last table keeps serving until it resolves,
+ * and a rejection keeps it in service (a `compile-error` event).
+ *
+ * @example
+ * ```ts
+ * const worker = createCompileWorker(); // @switchyard/files
+ * createKubernetesSource({ ...options, compiler: (input, o) => worker.compile(input, o) });
+ * ```
+ */
+export type Compiler = (
+  input: readonly unknown[],
+  options: CompileOptions,
+) => Promise<CompileResult>;
+
+/** The core's `compile`, on the calling thread. */
+export const compileHere: Compiler = async (input, options) => compile(input, options);
+
+/** Compile options that may change while the source runs, e.g. once the gateway bound its ports. */
+export type SourceCompileOptions = Omit<CompileOptions, 'gateway'>;
 
 export interface KubernetesSourceOptions {
   /** Default: `KUBECONFIG`, `~/.kube/config`, or the in-cluster ServiceAccount, as kubectl finds them. */
@@ -35,11 +58,14 @@ export interface KubernetesSourceOptions {
    */
   readonly controllerName: string;
   /**
-   * More `compile` options, passed through as they are (for options the core adds, e.g. a
-   * wildcard-namespace value or known service addresses); `gateway` is always the one above, and
-   * `routeWeight` / `maxDelegationDepth` below win when set.
+   * More `compile` options, passed through as they are (e.g. a wildcard-namespace value, or the
+   * gateway's own addresses); `gateway` is always the one above, and `routeWeight` /
+   * `maxDelegationDepth` below win when set. `serviceAddresses` given here are added to those
+   * the source finds itself (Services' cluster IPs and DNS names, EndpointSlice addresses).
    */
-  readonly compileOptions?: Omit<CompileOptions, 'gateway'>;
+  readonly compileOptions?: SourceCompileOptions;
+  /** Where compiling happens. Default: the core's `compile` on this thread. */
+  readonly compiler?: Compiler;
   /** `compile`'s `routeWeight` (delegation rule 19). Default off. */
   readonly routeWeight?: boolean;
   /** `compile`'s `maxDelegationDepth`. Default 16. */
@@ -123,6 +149,11 @@ export interface KubernetesSource extends RouteSource {
   problems(): readonly SourceProblem[];
   /** For readiness endpoints and debugging. */
   state(): KubernetesSourceState;
+  /**
+   * Replaces some compile options (e.g. `ownAddresses` once the gateway bound its ports) and
+   * compiles again; resolves once that compile is done (or nothing changed).
+   */
+  reconfigure(compileOptions: Partial<SourceCompileOptions>): Promise<void>;
   /** Resolves when no table is due and no status write is running or scheduled. */
   settled(): Promise<void>;
   /** Stops watching, finishes writes in progress, releases the Lease. */
@@ -147,7 +178,8 @@ export interface ResolvedOptions {
   readonly kubeConfig: KubeConfig;
   readonly gateway: { readonly namespace: string; readonly name: string };
   readonly controllerName: string;
-  readonly compileOptions: Omit<CompileOptions, 'gateway'>;
+  readonly compileOptions: SourceCompileOptions;
+  readonly compiler: Compiler;
   readonly routeWeight: boolean | undefined;
   readonly maxDelegationDepth: number | undefined;
   readonly debounceMs: number;
@@ -185,6 +217,7 @@ export function resolveOptions(options: KubernetesSourceOptions): ResolvedOption
     gateway: { namespace: gateway.namespace, name: gateway.name },
     controllerName,
     compileOptions: options.compileOptions ?? {},
+    compiler: options.compiler ?? compileHere,
     routeWeight: options.routeWeight,
     maxDelegationDepth: options.maxDelegationDepth,
     debounceMs: options.debounceMs ?? 100,

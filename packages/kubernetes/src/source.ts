@@ -1,13 +1,15 @@
 /**
- * `createKubernetesSource`: informers → compile input → `compile` → a new table, debounced; then
- * the statuses written back by the Lease holder. The table only changes when routing input
- * changed: status writes, resourceVersion bumps and EndpointSlice churn never make a new one.
+ * `createKubernetesSource`: informers → compile input → the compiler → a new table, debounced;
+ * then the statuses written back by the Lease holder. The table only changes when routing input
+ * changed (`compile-input.ts`): status writes, resourceVersion bumps and EndpointSlice churn never
+ * make a new one, unless Pods move to or from a static Backend's host. Compiling may take seconds
+ * elsewhere (rule 28): the last table serves until the new one is in.
  */
-import { compile, type CompileResult, type RouteTable } from '@switchyard/core';
+import type { CompileResult, RouteTable } from '@switchyard/core';
+import { createCompileInputs } from './compile-input.js';
 import { buildEndpointIndex, resolveBackend, type EndpointIndex } from './endpoints.js';
 import { createKubeClient, type RawObject } from './kube-client.js';
 import { createLeaderElector, type LeaderElector } from './lease.js';
-import { toCompileInput, sortByKey } from './objects.js';
 import {
   controllerNameOf,
   gatewayClassNameOf,
@@ -15,6 +17,7 @@ import {
   type SourceProblem,
 } from './problems.js';
 import { resolveOptions, type KubernetesSource, type KubernetesSourceOptions } from './options.js';
+import { createRecompileLoop } from './recompile-loop.js';
 import {
   RESOURCES,
   apiVersionOf,
@@ -41,17 +44,6 @@ const REQUIRED: readonly ResourceName[] = [
   'endpointSlices',
 ];
 
-/** Routing input, in the order `compile` gets it; EndpointSlices are data-plane only. */
-const TABLE_INPUT: readonly ResourceName[] = [
-  'namespaces',
-  'gateways',
-  'httpRoutes',
-  'referenceGrants',
-  'services',
-  'backends',
-  'secrets',
-];
-
 /**
  * Watches a cluster and serves the route table of one Gateway. See {@link KubernetesSourceOptions}.
  *
@@ -74,10 +66,11 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
   const tableWaiters: ((table: RouteTable) => void)[] = [];
   let table = EMPTY_TABLE;
   let result: CompileResult | undefined;
-  let fingerprint: string | undefined;
+  /** What the table in service was compiled from (see `CompileInputs.next`). */
+  let compiledKey: string | undefined;
+  /** Whether the statuses need a look at the next run, though no new table was made. */
+  let statusesDue = false;
   let endpointIndex: EndpointIndex | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let pending: { promise: Promise<void>; resolve: () => void } | undefined;
   let closed = false;
   let markReady!: () => void;
   let failReady!: (error: Error) => void;
@@ -90,10 +83,16 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     (name) => name !== 'leases' && (name !== 'secrets' || config.tlsSecrets),
   );
   const informers = new Map<ResourceName, Informer>();
+  const inputs = createCompileInputs({
+    informers,
+    gateway,
+    servedGateway: () => servedGateway(),
+    compileOptions: config.compileOptions,
+    routeWeight: config.routeWeight,
+    maxDelegationDepth: config.maxDelegationDepth,
+  });
   for (const name of watched) {
     const resource: ApiResource = RESOURCES[name];
-    // Which Gateways are ours depends on their GatewayClass.
-    const affectsTable = TABLE_INPUT.includes(name) || name === 'gatewayClasses';
     const affectsEndpoints = name === 'services' || name === 'endpointSlices';
     const fieldSelector = name === 'secrets' ? 'type=kubernetes.io/tls' : undefined;
     const informer = createInformer({
@@ -108,16 +107,19 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
           onEvent: emit,
         }),
       backoff: config.backoff,
-      onChange: () => {
+      onChange: (change) => {
         if (affectsEndpoints) endpointIndex = undefined;
-        if (affectsTable) schedule();
+        if (!inputs.record(name, change)) return;
+        // Pods moving change no status; anything else may (an object of ours rewritten, too).
+        if (name !== 'endpointSlices') statusesDue = true;
+        loop.schedule();
       },
       onEvent: (event) => {
         emit(event);
         checkProblems();
       },
     });
-    void informer.synced.then(schedule);
+    void informer.synced.then(() => loop.schedule());
     informers.set(name, informer);
   }
   const cache = (name: ResourceName) => informers.get(name)?.list() ?? [];
@@ -187,68 +189,29 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     emit({ type: 'problems', problems });
   }
 
-  function schedule() {
-    if (closed) return;
-    if (!pending) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      pending = { promise, resolve };
-    }
-    // Coalesce, but never postpone: a steady stream of changes still gets a table every debounceMs.
-    timer ??= setTimeout(recompute, config.debounceMs);
-  }
+  const loop = createRecompileLoop(config.debounceMs, recompute);
 
-  /** A resource's cache as `compile` input, in a stable order. */
-  function objectsOf(name: ResourceName): RawObject[] {
-    const informer = informers.get(name);
-    if (!informer) return [];
-    const resource = informer.served();
-    return sortByKey(informer.list()).map((object) => toCompileInput(resource, object));
-  }
-
-  function compileInput(): RawObject[] {
-    const input: RawObject[] = [];
-    for (const name of TABLE_INPUT) {
-      let objects = objectsOf(name);
-      // Other Gateways, and ours when its class is another controller's, are not our business:
-      // their routes get no status from us.
-      if (name === 'gateways') {
-        const served = servedGateway();
-        objects = objects.filter((g) => served !== undefined && isGateway(g, gateway));
-      }
-      for (const object of objects) input.push(object);
-    }
-    return input;
-  }
-
-  function recompute() {
-    timer = undefined;
-    const done = pending;
-    pending = undefined;
+  /** One run of the loop: compiles when the input changed, then lets the writer catch up. */
+  async function recompute(): Promise<void> {
     try {
       checkProblems();
       if (closed || ![...informers.values()].every((i) => i.isSynced())) return;
-      const input = compileInput();
-      const key = JSON.stringify(input);
-      if (key !== fingerprint) {
-        const compiled = compile(input, {
-          ...config.compileOptions,
-          gateway,
-          ...(config.routeWeight !== undefined ? { routeWeight: config.routeWeight } : {}),
-          ...(config.maxDelegationDepth !== undefined
-            ? { maxDelegationDepth: config.maxDelegationDepth }
-            : {}),
-        });
-        fingerprint = key;
+      const { options, key } = inputs.next();
+      if (key !== compiledKey) {
+        const compiled = await config.compiler(inputs.input(), options);
+        // Closed while compiling: nobody is served from this source any more.
+        if (closed) return;
+        compiledKey = key;
         result = compiled;
         swap(compiled);
+        statusesDue = true;
       }
-      if (writer && result && isLeader()) writer.reconcile(result);
+      // Always the result in service: a compile in flight has not replaced it yet.
+      if (writer && result && isLeader() && statusesDue) writer.reconcile(result);
+      statusesDue = false;
     } catch (error) {
-      // The last good table stays in service.
-      emit({ type: 'compile-error', error });
-    } finally {
-      done?.resolve();
+      // The last good table stays in service; the next change compiles again.
+      if (!closed) emit({ type: 'compile-error', error });
     }
   }
 
@@ -289,7 +252,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     endpoints: (namespace, service, port) => endpoints().endpoints(namespace, service, port),
     resolveBackend: (backend) => resolveBackend(endpoints(), backend),
     result: () => result,
-    objects: objectsOf,
+    objects: inputs.objects,
     isLeader,
     problems: () => problems,
     state: () => ({
@@ -303,9 +266,15 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
         objects: i.list().length,
       })),
     }),
+    async reconfigure(next) {
+      if (closed) return;
+      inputs.reconfigure(next);
+      loop.schedule();
+      await loop.idle();
+    },
     async settled() {
       for (;;) {
-        if (pending) await pending.promise;
+        if (!loop.isIdle()) await loop.idle();
         else if (writer && !writer.isIdle()) await writer.idle();
         else return;
       }
@@ -313,10 +282,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
     async close() {
       if (closed) return;
       closed = true;
-      clearTimeout(timer);
-      timer = undefined;
-      pending?.resolve();
-      pending = undefined;
+      loop.close();
       failReady(new Error('the Kubernetes source was closed before its first table'));
       await Promise.all([...informers.values()].map((i) => i.stop()));
       await writer?.stop();
@@ -324,8 +290,4 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Kubern
       listeners.clear();
     },
   };
-}
-
-function isGateway(object: RawObject, key: { namespace: string; name: string }): boolean {
-  return object.metadata?.namespace === key.namespace && object.metadata?.name === key.name;
 }

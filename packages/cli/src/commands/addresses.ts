@@ -31,6 +31,33 @@ export function ownAddressesOf(bindHost: string, ports: readonly number[]): OwnA
   return [...new Set(ports)].flatMap((port) => hosts.map((host) => ({ host, port })));
 }
 
+/**
+ * Keeps a source's `ownAddresses` on the ports the gateway has bound: call the returned function
+ * with the ports whenever they may have changed (listeners opened or closed); it calls
+ * `reconfigure` only when they differ from the last ones given, starting with `initial` (the
+ * ports the first compile already had).
+ *
+ * @example
+ * ```ts
+ * const follow = followOwnPorts('127.0.0.1', [9000], (ownAddresses) => source.reconfigure({ ownAddresses }));
+ * follow([8080, 9000]); // compiles again with both
+ * ```
+ */
+export function followOwnPorts(
+  bindHost: string,
+  initial: readonly number[],
+  reconfigure: (ownAddresses: OwnAddress[]) => void,
+): (ports: readonly number[]) => void {
+  const key = (ports: readonly number[]) => [...new Set(ports)].sort((a, b) => a - b);
+  let said = key(initial).join();
+  return (ports) => {
+    const sorted = key(ports);
+    if (sorted.join() === said) return;
+    said = sorted.join();
+    reconfigure(ownAddressesOf(bindHost, sorted));
+  };
+}
+
 function hostSpellings(host: string): string[] {
   const loopback = ['127.0.0.1', 'localhost', '::1'];
   if (host === '0.0.0.0' || host === '::') {

@@ -38,7 +38,7 @@ import {
 import { serveKubernetes, type KubernetesServeOptions } from '../serve/kubernetes.js';
 import { withKubernetesFlags } from '../serve/kubernetes-flags.js';
 import { tryLines } from '../serve/try-lines.js';
-import { ownAddressesOf, serviceAddressesOf } from './addresses.js';
+import { followOwnPorts, ownAddressesOf, serviceAddressesOf } from './addresses.js';
 import { compileFlags, withCompileOptions, type CompileFlagOptions } from './inputs.js';
 import { proxyFlags, withProxyOptions } from './proxy-flags.js';
 
@@ -212,15 +212,12 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
       ...(gateway.admin === undefined ? [] : [Number(new URL(gateway.admin.url).port)]),
       ...askedPorts,
     ];
-    let ownSaid = askedPorts.join();
-    /** Compiles again with the ports bound now, when they differ from the ones last compiled with. */
-    const followOwnPorts = (): void => {
-      const ports = [...new Set(boundPorts())].sort((a, b) => a - b);
-      if (ports.join() === ownSaid) return;
-      ownSaid = ports.join();
-      void opened.reconfigure({ ownAddresses: ownAddressesOf(options.host, ports) });
-    };
-    followOwnPorts();
+    // Compiles again with the ports bound now, when they differ from the ones last compiled with.
+    const follow = followOwnPorts(options.host, askedPorts, (ownAddresses) => {
+      void opened.reconfigure({ ownAddresses });
+    });
+    const followBoundPorts = (): void => follow(boundPorts());
+    followBoundPorts();
 
     const mapSource =
       backendsFile === undefined
@@ -239,7 +236,7 @@ async function serve(paths: readonly string[], options: ServeOptions, io: CliIo)
         const urls = now.map((l) => l.url).join(' ');
         if (urls === open) return;
         open = urls;
-        followOwnPorts();
+        followBoundPorts();
         print([
           'listeners now:',
           ...now.map((l) => `  listener ${l.name} :${l.port}  →  ${l.url}`),

@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RouteTable } from '@switchyard/core';
+import type { Finding, RouteTable } from '@switchyard/core';
 import type {
   KubernetesSource,
   KubernetesSourceEvent,
@@ -18,6 +18,7 @@ import type { Gateway } from '@switchyard/node';
 
 type NodeModule = typeof NodeAdapter;
 import { pino, type Logger } from 'pino';
+import { followOwnPorts, ownAddressesOf, serviceAddressesOf } from '../commands/addresses.js';
 import { compileFlags, type CompileFlagOptions } from '../commands/inputs.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -28,7 +29,13 @@ import {
   parsePortMappings,
   type KubernetesFlagOptions,
 } from './kubernetes-flags.js';
-import { newProblems, problemLines, specListeners } from './kubernetes-text.js';
+import {
+  findingLines,
+  newFindings,
+  newProblems,
+  problemLines,
+  specListeners,
+} from './kubernetes-text.js';
 
 export interface KubernetesServeOptions extends CompileFlagOptions, KubernetesFlagOptions {
   readonly port?: string[];
@@ -82,6 +89,14 @@ export async function serveKubernetes(
   const print = (lines: readonly string[]): void => {
     if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
   };
+  // Rule 27 / decision 21, as in file mode: Backends at another team's Service (the backend map's
+  // addresses here; the source adds those it watches) or at the gateway itself are reported.
+  // Before the listeners are bound only the ports asked for are known; the bound ones follow.
+  const askedPorts = [
+    ...ports.byListener.values(),
+    ...(ports.single === undefined ? [] : [ports.single]),
+    ...(adminPort === undefined ? [] : [adminPort]),
+  ].filter((port) => port !== 0);
   const logger: Logger = pino(
     { level: options.logLevel, base: { name: 'switchyard' } },
     pino.destination({ fd: 2, sync: true }),
@@ -98,6 +113,7 @@ export async function serveKubernetes(
   let wake: () => void = () => {};
   let httpsNoted = false;
   let lastLeaseError: string | undefined;
+  let findingsSaid: readonly Finding[] = [];
   const notReadyReason = (): string | undefined => {
     if (phase === 'draining') return 'shutting down';
     // Once serving, an API server outage leaves the last table in service: the data plane stays
@@ -144,9 +160,13 @@ export async function serveKubernetes(
         if (problems.length === 0 && before.length > 0)
           print(['cluster: no problem left; serving resumes']);
       } else if (event.type === 'table') {
+        const findings = source?.result()?.findings ?? [];
         print([
           `table: ${event.routes} flattened routes on ${event.listeners} listeners (${event.diagnostics} diagnostics)`,
+          // Rule 27: what one team's objects do to another's (or to the gateway itself).
+          ...findingLines(newFindings(findingsSaid, findings)).map((line) => `  ${line}`),
         ]);
+        findingsSaid = findings;
       } else if (event.type === 'compile-error' || event.type === 'listener-error') {
         print([
           `error: ${event.type}: ${String(event.error)}; the last good table stays in service`,
@@ -175,9 +195,13 @@ export async function serveKubernetes(
       ...(flags.maxDelegationDepth === undefined
         ? {}
         : { maxDelegationDepth: flags.maxDelegationDepth }),
-      ...(flags.delegationAllNamespaces === undefined
-        ? {}
-        : { compileOptions: { delegationAllNamespaces: flags.delegationAllNamespaces } }),
+      compileOptions: {
+        ...(flags.delegationAllNamespaces === undefined
+          ? {}
+          : { delegationAllNamespaces: flags.delegationAllNamespaces }),
+        serviceAddresses: serviceAddressesOf(backends),
+        ownAddresses: ownAddressesOf(options.host, askedPorts),
+      },
       ...(kube.addresses === undefined ? {} : { addresses: kube.addresses }),
       ...(kube.leaseNamespace === undefined
         ? {}
@@ -246,12 +270,24 @@ export async function serveKubernetes(
     });
     const started = gateway;
     cleanup.push(() => started.close({ graceMs: DRAIN_GRACE_MS }));
+    // Compiles again with the ports bound now, when they differ from the ones last compiled with.
+    const follow = followOwnPorts(options.host, askedPorts, (ownAddresses) => {
+      void watching.reconfigure({ ownAddresses });
+    });
+    const followBoundPorts = (): void =>
+      follow([
+        ...started.addresses().map((a) => a.port),
+        ...(admin ? [Number(new URL(admin.url).port)] : []),
+        ...askedPorts,
+      ]);
+    followBoundPorts();
     phase = 'serving';
     let open = listenerLines(started, watching.current()).join('\n');
     print([`gateway ${gatewayName}`, ...listenerLines(started, table)]);
     watching.subscribe(() => {
       // The gateway opens and closes listener ports to follow the table: say so when it does.
       void started.settled().then(() => {
+        followBoundPorts();
         const lines = listenerLines(started, watching.current());
         if (lines.join('\n') === open) return;
         open = lines.join('\n');

@@ -34,6 +34,15 @@ export type WatchEvent =
   | { readonly type: 'watching'; readonly resource: string }
   | ListExpiredEvent;
 
+/**
+ * One change of an informer's cache. A relist reports only the objects whose resourceVersion
+ * differs from the cached one, and a deletion for each cached object it no longer holds.
+ */
+export type CacheChange =
+  | { readonly type: 'added' | 'updated' | 'deleted'; readonly object: RawObject }
+  /** The resource is not installed: its cache is empty until it is. */
+  | { readonly type: 'absent' };
+
 export interface InformerOptions {
   readonly kubeConfig: KubeConfig;
   /** At its preferred version; the list decides which version is watched. */
@@ -43,8 +52,8 @@ export interface InformerOptions {
   /** The watch's field selector; the list must apply the same one. */
   readonly fieldSelector?: string;
   readonly backoff?: BackoffOptions;
-  /** After every change of the cache: an added, changed or deleted object, or a relist. */
-  readonly onChange: () => void;
+  /** After every change of the cache: an object added, changed or deleted, or the resource absent. */
+  readonly onChange: (change: CacheChange) => void;
   readonly onEvent?: (event: WatchEvent) => void;
 }
 
@@ -188,10 +197,13 @@ export function createInformer(options: InformerOptions): Informer {
     undefined,
     options.fieldSelector,
   );
-  const changed = () => options.onChange();
-  informer.on('add', changed);
-  informer.on('update', changed);
-  informer.on('delete', changed);
+  const changed =
+    (type: 'added' | 'updated' | 'deleted') =>
+    (object: KubernetesObject): void =>
+      options.onChange({ type, object: object as unknown as RawObject });
+  informer.on('add', changed('added'));
+  informer.on('update', changed('updated'));
+  informer.on('delete', changed('deleted'));
   informer.on('error', (error: unknown) => {
     if (stopped) return;
     const status = httpStatusOf(error);
@@ -201,7 +213,7 @@ export function createInformer(options: InformerOptions): Informer {
       // The CRD is not installed (kgateway Backends, often): serve without it, keep looking.
       emit({ type: 'absent', resource: id });
       setSynced();
-      changed();
+      options.onChange({ type: 'absent' });
     }
     const retryInMs = backoff.next();
     emit({ type: 'watch-error', resource: id, error, retryInMs });
