@@ -17,6 +17,7 @@ import type * as NodeAdapter from '@switchyard/node';
 import type { Gateway } from '@switchyard/node';
 
 type NodeModule = typeof NodeAdapter;
+import { createCompileWorker } from '@switchyard/files';
 import { pino, type Logger } from 'pino';
 import { followOwnPorts, ownAddressesOf, serviceAddressesOf } from '../commands/addresses.js';
 import { compileFlags, type CompileFlagOptions } from '../commands/inputs.js';
@@ -186,8 +187,13 @@ export async function serveKubernetes(
       if (event.type === 'leader') lastLeaseError = undefined;
       wake();
     };
+    // Rule 28: compiles run in a worker thread; this thread keeps serving the last table and
+    // assembles the new one between requests. Closed after the source (cleanup runs in reverse).
+    const compiler = createCompileWorker();
+    cleanup.push(() => compiler.close());
     source = kubernetes.createKubernetesSource({
       gateway: key,
+      compiler: compiler.compile,
       controllerName: options.controllerName,
       debounceMs,
       ...(options.tlsSecrets ? { tlsSecrets: true } : {}),
