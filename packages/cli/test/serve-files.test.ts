@@ -186,3 +186,40 @@ describe('the backend map is watched', () => {
     expect(await backendOf(get('/banking/cards'))).toBe('banking/cards:8080');
   });
 });
+
+describe('regular expressions through the compile worker', () => {
+  it('a team adds a RegularExpression path and header match on reload: served, in the team scope only', async () => {
+    // A compiled regex is a function, which a thread boundary cannot copy: the table crosses with
+    // its matches as plain sources and the serving thread compiles them again (rule 28).
+    const { dir, get } = await serveCopy('regex');
+    writeFileSync(
+      join(dir, 'banking', 'statements.yaml'),
+      `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: statements
+  namespace: banking
+  labels:
+    delegation.kgateway.dev/label: banking-bff
+spec:
+  rules:
+    - matches:
+        - path: { type: RegularExpression, value: '/banking/statements/[0-9]{4}-[0-9]{2}' }
+        - path: { type: PathPrefix, value: /banking/statements }
+          headers: [{ type: RegularExpression, name: x-format, value: 'pdf|csv' }]
+      backendRefs: [{ name: cards, port: 8080 }]
+`,
+    );
+    await running!.waitFor(/reload: added banking\/statements\.yaml[\s\S]*?table: /);
+    expect(await backendOf(get('/banking/statements/2026-11'))).toBe('banking/cards:8080');
+    expect(await backendOf(get('/banking/statements/2026-1'))).toBe('404');
+    const base = /listener http :8080 {2}→ {2}(http:\/\/\S+)/.exec(running!.stdout())![1]!;
+    const withHeader = (format: string) =>
+      send(`${base}/banking/statements/x`, {
+        headers: { host: 'api.example.com', 'x-format': format },
+      });
+    expect(await backendOf(withHeader('csv'))).toBe('banking/cards:8080');
+    expect(await backendOf(withHeader('xml'))).toBe('404');
+    expect(await backendOf(get('/banking/accounts'))).toBe('banking/accounts:8080');
+  });
+});
