@@ -12,7 +12,7 @@
  * (`--cpu-prof`, `--trace-gc`) to look inside.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,8 +83,13 @@ const serve = spawn(
 );
 let output = '';
 const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+// SERVE_STDOUT=file: serve's output with the time of arrival (ms after the reload started).
+const tee = process.env.SERVE_STDOUT;
+let reloadStart = Number.NaN;
 serve.stdout.setEncoding('utf8').on('data', (chunk: string) => {
   output += chunk;
+  if (tee !== undefined)
+    appendFileSync(tee, `@${(performance.now() - reloadStart).toFixed(0)} ${chunk}`);
   for (const waiter of [...waiters]) {
     const match = output.match(waiter.pattern);
     if (match === null) continue;
@@ -105,7 +110,7 @@ const origin = performance.timeOrigin;
 client.postMessage({ type: 'start', url: `http://127.0.0.1:${port}/team-0/svc-0/x` });
 await new Promise((r) => setTimeout(r, QUIET_MS));
 output = '';
-const reloadStart = performance.now();
+reloadStart = performance.now();
 writeFileSync(file, second);
 await waitFor(/reload: /);
 const reloaded = performance.now();

@@ -25,13 +25,18 @@ export interface Slices {
   run<T>(steps: Generator<void, T, void>): Promise<T>;
 }
 
+/** Rests after `spentMs` of work: {@link REST_PER_WORK} times as long, at most {@link MAX_REST_MS}. */
+export function restAfter(spentMs: number): Promise<void> {
+  const rest = Math.min(MAX_REST_MS, Math.ceil(REST_PER_WORK * spentMs));
+  return new Promise<void>((resolve) => setTimeout(resolve, rest));
+}
+
 export function inSlices(sliceMs: number = SLICE_MS): Slices {
   let started = performance.now();
   const pause = async (): Promise<void> => {
     const spent = performance.now() - started;
     if (spent < sliceMs) return;
-    const rest = Math.min(MAX_REST_MS, Math.ceil(REST_PER_WORK * spent));
-    await new Promise<void>((resolve) => setTimeout(resolve, rest));
+    await restAfter(spent);
     started = performance.now();
   };
   return {

@@ -21,6 +21,7 @@ import type { CompileFlags } from '../load/input-sets.js';
 import type { LocatedObject, ParseProblem } from '../load/parse-file.js';
 import type { Refusal } from '../owners/apply-owners.js';
 import { watchRoots, type RootWatcher } from '../file-source/watch.js';
+import { restAfter } from './slices.js';
 import { startWorker } from './start-worker.js';
 import type { Part } from './parts.js';
 import { locatedObject, openSnapshot, type FromWorker, type WireSnapshot } from './wire.js';
@@ -173,10 +174,11 @@ export async function createWorkerFileSource(
       result: next.result,
       refusals: next.refusals,
     };
+    const reporting = performance.now();
     report(reloaded);
-    // What the reporter and the subscribers do with a large table (summaries, checks) runs as
-    // tasks of their own, so a request waits for one of them at most.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // What the reporter and the subscribers do with a large table (summaries, checks) are tasks
+    // of their own with a rest between them, so a request in flight waits for one of them at most.
+    await restAfter(performance.now() - reporting);
     if (served === next) notify(next.result.table);
     return true;
   }
