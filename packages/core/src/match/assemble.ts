@@ -4,7 +4,7 @@
  * A compile worker (`@switchyard/files`) cannot hand its table to the serving thread as it is.
  * A compiled match holds its regexes as functions, which a structured clone cannot copy; and
  * copying a 50k-route table in one message stalls the receiving thread for most of a second
- * (benchmarks/RESULTS.md, "File mode: reloading"). So the table travels as an outline (everything
+ * (benchmarks/RESULTS.md, "Reloading a large configuration"). So the table travels as an outline (everything
  * but the routes and the indexes) and each listener's routes, in parts of any size, every match
  * as its plain source; the receiving side compiles the matches again, freezes the routes and
  * builds each index itself, here, a bounded amount of work per step. The index is rebuilt rather

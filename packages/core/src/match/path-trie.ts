@@ -42,6 +42,9 @@ interface BuildNode {
   readonly entries: IndexEntry[];
   readonly exact: IndexEntry[];
   children: Map<string, BuildNode> | undefined;
+  /** While sealing: the size of this node's record and its subtree's, and where it is written. */
+  size: number;
+  at: number;
 }
 
 export interface TrieBuilder {
@@ -68,7 +71,7 @@ export function addToTrie(
 }
 
 function buildNode(segment: string): BuildNode {
-  return { segment, entries: [], exact: [], children: undefined };
+  return { segment, entries: [], exact: [], children: undefined, size: 0, at: 0 };
 }
 
 function childFor(node: BuildNode, segment: string): BuildNode {
@@ -84,14 +87,12 @@ const SEAL_STEP = 2_048;
 /**
  * The finished trie: every node's record written depth first into one `Int32Array`, in steps
  * (yielding after every {@link SEAL_STEP} nodes) so that a serving thread can seal a large trie
- * between requests. Every record's place is known before any is
- * written (a subtree's size is computed first), so nodes are written from an explicit stack in
- * the same depth-first layout, and a trie as deep as the longest admitted path costs no
- * recursion while writing.
+ * between requests. Every record's place is known before any is written (each subtree's size is
+ * computed first), so nodes are written from an explicit stack in the same depth-first layout,
+ * and a trie as deep as the longest admitted path costs no recursion.
  */
 export function* sealTrieSteps({ root }: TrieBuilder): Generator<void, PathIndex, void> {
-  const sizes = new Map<BuildNode, number>();
-  const nodes = new Int32Array(yield* recordSizes(root, sizes));
+  const nodes = new Int32Array(yield* recordSizes(root));
   const entries: IndexEntry[] = [];
   const writeList = (at: number, list: readonly IndexEntry[]): void => {
     nodes[at] = entries.length;
@@ -101,10 +102,12 @@ export function* sealTrieSteps({ root }: TrieBuilder): Generator<void, PathIndex
   };
   // Entry lists are laid out in the order nodes are written: depth first, children in insertion
   // order, which the stack keeps by pushing children in reverse.
-  const stack: { readonly node: BuildNode; readonly at: number }[] = [{ node: root, at: 0 }];
+  root.at = 0;
+  const stack: BuildNode[] = [root];
   let written = 0;
   while (stack.length > 0) {
-    const { node, at } = stack.pop()!;
+    const node = stack.pop()!;
+    const { at } = node;
     const { segment } = node;
     nodes[at] = segment.length;
     for (let i = 0; i < segment.length; i++) nodes[at + 1 + i] = segment.charCodeAt(i);
@@ -117,17 +120,16 @@ export function* sealTrieSteps({ root }: TrieBuilder): Generator<void, PathIndex
     const table = fields + SLOTS;
     nodes.fill(-1, table, table + 2 * slots);
     let next = table + 2 * slots;
-    const placed: { readonly node: BuildNode; readonly at: number }[] = [];
     for (const child of children) {
       const hash = segmentHash(child.segment, 0, child.segment.length);
       let slot = hash & (slots - 1);
       while (nodes[table + 2 * slot] !== -1) slot = (slot + 1) & (slots - 1);
       nodes[table + 2 * slot] = hash;
       nodes[table + 2 * slot + 1] = next;
-      placed.push({ node: child, at: next });
-      next += sizes.get(child)!;
+      child.at = next;
+      next += child.size;
     }
-    for (let i = placed.length - 1; i >= 0; i--) stack.push(placed[i]!);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     if (++written % SEAL_STEP === 0) yield;
   }
   return { nodes, entries };
@@ -149,13 +151,11 @@ function slotCount(children: number): number {
   return size;
 }
 
-/** The size of the records of `root`'s subtree, each subtree's kept in `sizes`; in steps. */
-function* recordSizes(
-  root: BuildNode,
-  sizes: Map<BuildNode, number>,
-): Generator<void, number, void> {
+/** The size of the records of `root`'s subtree, each node's kept in its `size`; in steps. */
+function* recordSizes(root: BuildNode): Generator<void, number, void> {
   // Post-order from an explicit stack: a trie can be as deep as the longest admitted path.
   const stack: { readonly node: BuildNode; visited: boolean }[] = [{ node: root, visited: false }];
+  let measured = 0;
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const children = top.node.children;
@@ -166,11 +166,11 @@ function* recordSizes(
     }
     stack.pop();
     let size = 1 + top.node.segment.length + SLOTS + 2 * slotCount(children?.size ?? 0);
-    if (children !== undefined) for (const child of children.values()) size += sizes.get(child)!;
-    sizes.set(top.node, size);
-    if (sizes.size % SEAL_STEP === 0) yield;
+    if (children !== undefined) for (const child of children.values()) size += child.size;
+    top.node.size = size;
+    if (++measured % SEAL_STEP === 0) yield;
   }
-  return sizes.get(root)!;
+  return root.size;
 }
 
 const HASH_SEED = 0x811c9dc5 | 0;
