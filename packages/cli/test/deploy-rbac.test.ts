@@ -7,9 +7,7 @@
  * `--tls-secrets` needs and no more.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -24,25 +22,29 @@ import {
 } from '@switchyard/kubernetes/testing';
 import { ensureBuilt, repoRoot, startBuilt } from './helpers/built-cli.js';
 import { send } from './helpers/http.js';
-import { httpGateway, shopObjects } from './helpers/shop-cluster.js';
+import {
+  httpGateway,
+  shopObjects,
+  startShopBackend,
+  type ShopBackend,
+} from './helpers/shop-cluster.js';
 
 const deployDir = join(repoRoot, 'deploy');
 const SERVICE_ACCOUNT = { namespace: 'switchyard-system', name: 'switchyard' };
 
 let scratch: string;
-let backend: Server;
+let backend: ShopBackend;
 let backendPort: number;
 
 beforeAll(async () => {
   await ensureBuilt(['core', 'node', 'kubernetes', 'cli']);
   scratch = mkdtempSync(join(tmpdir(), 'switchyard-deploy-rbac-'));
-  backend = createServer((req, res) => res.end(`backend saw ${req.url}`));
-  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  backendPort = (backend.address() as AddressInfo).port;
+  backend = await startShopBackend();
+  backendPort = backend.port;
 }, 240_000);
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => backend.close(() => resolve()));
+  await backend.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

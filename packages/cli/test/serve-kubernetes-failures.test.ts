@@ -5,9 +5,7 @@
  * keeps the admin port up with `/readyz` 503 and the reason, and serves once the cause is gone.
  * SIGTERM turns `/readyz` unready while requests are still served for `--shutdown-delay`.
  */
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,13 +18,18 @@ import {
 } from '@switchyard/kubernetes/testing';
 import { ensureBuilt, runBuilt, startBuilt, type RunningCli } from './helpers/built-cli.js';
 import { send } from './helpers/http.js';
-import { httpGateway, shopObjects } from './helpers/shop-cluster.js';
+import {
+  httpGateway,
+  shopObjects,
+  startShopBackend,
+  type ShopBackend,
+} from './helpers/shop-cluster.js';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 const CONTROLLER = 'switchyard.dev/gateway-controller';
 
 let scratch: string;
-let backend: Server;
+let backend: ShopBackend;
 let backendPort: number;
 let api: FakeApiServer | undefined;
 let running: RunningCli | undefined;
@@ -34,9 +37,8 @@ let running: RunningCli | undefined;
 beforeAll(async () => {
   await ensureBuilt(['core', 'node', 'kubernetes', 'cli']);
   scratch = mkdtempSync(join(tmpdir(), 'switchyard-kube-failures-'));
-  backend = createServer((req, res) => res.end(`backend saw ${req.url}`));
-  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  backendPort = (backend.address() as AddressInfo).port;
+  backend = await startShopBackend();
+  backendPort = backend.port;
 }, 240_000);
 
 afterEach(async () => {
@@ -47,7 +49,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => backend.close(() => resolve()));
+  await backend.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

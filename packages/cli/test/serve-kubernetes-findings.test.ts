@@ -4,9 +4,7 @@
  * at the gateway's own listener (known once the port is bound) are reported on the Backend when
  * the table is made; a request routed to the latter is answered 508, not looped.
  */
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,13 +15,18 @@ import {
 } from '@switchyard/kubernetes/testing';
 import { ensureBuilt, startBuilt, type RunningCli } from './helpers/built-cli.js';
 import { send } from './helpers/http.js';
-import { httpGateway, shopObjects } from './helpers/shop-cluster.js';
+import {
+  httpGateway,
+  shopObjects,
+  startShopBackend,
+  type ShopBackend,
+} from './helpers/shop-cluster.js';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 const KGATEWAY = 'gateway.kgateway.dev';
 
 let scratch: string;
-let backend: Server;
+let backend: ShopBackend;
 let backendPort: number;
 let api: FakeApiServer | undefined;
 let running: RunningCli | undefined;
@@ -31,15 +34,14 @@ let running: RunningCli | undefined;
 beforeAll(async () => {
   await ensureBuilt(['core', 'node', 'kubernetes', 'cli']);
   scratch = mkdtempSync(join(tmpdir(), 'switchyard-kube-findings-'));
-  backend = createServer((req, res) => res.end(`backend saw ${req.url}`));
-  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  backendPort = (backend.address() as AddressInfo).port;
+  backend = await startShopBackend();
+  backendPort = backend.port;
 }, 240_000);
 
 afterAll(async () => {
   await running?.stop();
   await api?.close();
-  await new Promise<void>((resolve) => backend.close(() => resolve()));
+  await backend.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -3,6 +3,8 @@
  * listener on 8080 open to routes from every namespace, and the `shop` team's Service `web` whose
  * one ready endpoint is the test's backend, routed from `/shop` by the HTTPRoute `shop/web`.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FakeObject } from '@switchyard/kubernetes/testing';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
@@ -73,4 +75,19 @@ export function shopObjects(options: ShopOptions): FakeObject[] {
       },
     },
   ];
+}
+
+/** The `shop/web` endpoint: answers `backend saw <request target>` on 127.0.0.1. */
+export interface ShopBackend {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startShopBackend(): Promise<ShopBackend> {
+  const server = createServer((req, res) => res.end(`backend saw ${req.url}`));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
